@@ -1,0 +1,46 @@
+# The two commands of the README:
+#   make run    set up, ingest seeds/ into the default store and serve on http://127.0.0.1:8000/
+#   make test   set up (test extras, npm packages, Debian's chromium) and run every check
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup setup-test npm chromium run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+setup: $(BIN)/python npm
+	$(BIN)/pip install --quiet -e .
+
+setup-test: $(BIN)/python npm chromium
+	$(BIN)/pip install --quiet -e '.[test]'
+
+npm: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Browser tests drive Debian's chromium; Playwright never downloads a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "install Debian's chromium (sudo apt-get install chromium) for the browser tests" >&2; exit 1; fi; }
+
+run: setup
+	$(BIN)/eventgraph serve --load seeds/
+
+lint:
+	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
+	$(BIN)/lint-imports
+
+test: setup-test
+	$(BIN)/python -m pytest
+	$(MAKE) lint
+
+bench:
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,273 @@
+"""The ``eventgraph`` command: thin click commands over the same core functions the web uses.
+
+Every error the core raises on purpose becomes a one-line message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service import __version__
+from service.config import Settings, from_env
+from service.errors import EventgraphError
+from service.store import Store, open_store
+
+RESULT_FORMATS = ("json", "csv", "tsv", "xml")
+GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+
+
+def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the core's errors into click's one-line error and exit status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except EventgraphError as exc:
+            raise click.ClickException(exc.message) from None
+        except (ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--store",
+        "store_path",
+        envvar="EVENTGRAPH_STORE",
+        metavar="PATH",
+        help="Store location (default: $XDG_DATA_HOME/eventgraph/store).",
+    )(fn)
+
+
+def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return from_env(**overrides)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _open(settings: Settings, *, read_only: bool = False) -> Store:
+    return open_store(settings.store, read_only=read_only)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eventgraph")
+def cli() -> None:
+    """Eventgraph: documents → a knowledge graph of events, actors and aid, served over SPARQL."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@store_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_fail_cleanly
+def ingest(ctx: click.Context, paths: tuple[Path, ...], store_path: str | None, quiet: bool) -> None:
+    """Read documents (files or directories), extract events and store their graphs."""
+    from service.pipeline import ingest_paths
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings)
+    try:
+        with click.progressbar(length=0, label="ingesting", file=sys.stderr, hidden=quiet) as bar:
+
+            def progress(outcome: Any) -> None:
+                bar.label = f"{outcome.status:>9} {outcome.origin}"
+                bar.update(1)
+
+            report = ingest_paths(paths, store, settings, progress=progress)
+    finally:
+        store.close()
+    click.echo(
+        f"{report.documents} documents ({report.count('added')} added, {report.count('replaced')} replaced, "
+        f"{report.count('unchanged')} unchanged), {report.events} events, {report.quads} quads written, "
+        f"{len(report.refused)} refused, in {report.elapsed:.2f} s"
+    )
+    for outcome in report.refused:
+        click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
+    if report.refused and not report.documents:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, default=True, help="Print the event JSON (the default).")
+@click.pass_context
+@_fail_cleanly
+def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Extract events without a store and print the event JSON (one object, or a list for several)."""
+    from service.pipeline import Outcome, extract_paths
+
+    settings = settings_from(ctx)
+    results, refused = [], []
+    for item in extract_paths(paths, settings):
+        if isinstance(item, Outcome):
+            refused.append(item)
+        else:
+            results.append(item.to_json())
+    for outcome in refused:
+        click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
+    if not results:
+        raise click.ClickException("no document could be read")
+    click.echo(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS + GRAPH_FORMATS), help="Output format.")
+@store_option
+@click.pass_context
+@_fail_cleanly
+def query(ctx: click.Context, query: str, fmt: str | None, store_path: str | None) -> None:
+    """Run a SPARQL query given inline or as a file, and print its results."""
+    from service.sparql.cli_output import serialize_result
+
+    settings = settings_from(ctx, store=store_path)
+    text = Path(query).read_text(encoding="utf-8") if Path(query).is_file() else query
+    store = _open(settings, read_only=Path(settings.store).is_dir())
+    try:
+        result = store.query(text)
+        sys.stdout.buffer.write(serialize_result(result, fmt))
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "jsonld"]), default="trig", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@store_option
+@click.pass_context
+@_fail_cleanly
+def export(ctx: click.Context, fmt: str, output: Path | None, store_path: str | None) -> None:
+    """Write the whole dataset, every named graph included."""
+    from service.sparql.cli_output import rdf_format
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        if output:
+            with output.open("wb") as fh:
+                store.dump(fh, rdf_format(fmt))
+        else:
+            store.dump(sys.stdout.buffer, rdf_format(fmt))
+    finally:
+        store.close()
+
+
+@cli.command()
+@store_option
+@click.pass_context
+@_fail_cleanly
+def validate(ctx: click.Context, store_path: str | None) -> None:
+    """Check the stored graphs against the SHACL shapes; exit 1 on violations."""
+    from service.rdf.validate import validate_store
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        report = validate_store(store)
+    finally:
+        store.close()
+    click.echo(report.text)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@_fail_cleanly
+def stats(ctx: click.Context, store_path: str | None, as_json: bool) -> None:
+    """Count documents, events, actors, aid items and quads."""
+    from service.sparql.stats import dataset_stats
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        figures = dataset_stats(store)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(figures))
+    else:
+        for name, value in figures.items():
+            click.echo(f"{name:>10}  {value}")
+
+
+@cli.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
+@_fail_cleanly
+def evaluate(ctx: click.Context, gold_dir: Path, as_json: bool) -> None:
+    """Score the extractor against a gold directory (NAME.txt + NAME.gold.json)."""
+    from service.evaluation import evaluate as run_eval
+    from service.evaluation import format_table
+    from service.pipeline import extract_file
+
+    settings = settings_from(ctx)
+    scores = run_eval(gold_dir, lambda path: extract_file(path, settings))
+    click.echo(json.dumps(scores.to_json(), indent=2) if as_json else format_table(scores))
+
+
+@cli.command()
+@store_option
+@click.option("--host", envvar="EVENTGRAPH_HOST", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", envvar="EVENTGRAPH_PORT", type=int, help="Port (default 8000).")
+@click.option("--token", envvar="EVENTGRAPH_TOKEN", help="Bearer token that allows writes.")
+@click.option("--query-timeout", envvar="EVENTGRAPH_QUERY_TIMEOUT", type=float, help="Seconds per query.")
+@click.option("--service-allow", multiple=True, metavar="URL", help="Endpoint a SERVICE clause may call (repeat).")
+@click.option("--base-iri", envvar="EVENTGRAPH_BASE_IRI", help="Base IRI of minted IRIs.")
+@click.option("--load", "load", multiple=True, type=click.Path(exists=True, path_type=Path), help="Ingest first.")
+@click.pass_context
+@_fail_cleanly
+def serve(
+    ctx: click.Context,
+    store_path: str | None,
+    host: str | None,
+    port: int | None,
+    token: str | None,
+    query_timeout: float | None,
+    service_allow: tuple[str, ...],
+    base_iri: str | None,
+    load: tuple[Path, ...],
+) -> None:
+    """Serve the SPARQL endpoint, the timeline and the API with waitress."""
+    import waitress
+
+    from service.pipeline import ingest_paths
+    from service.web import create_app
+
+    settings = settings_from(
+        ctx,
+        store=store_path,
+        host=host,
+        port=port,
+        token=token,
+        query_timeout=query_timeout,
+        service_allow=service_allow or None,
+        base_iri=base_iri,
+    )
+    store = _open(settings)
+    if load:
+        report = ingest_paths(load, store, settings)
+        click.echo(
+            f"loaded {report.documents} documents, {report.events} events ({len(report.refused)} refused)", err=True
+        )
+    app = create_app(settings, store=store)
+    click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="eventgraph")
+    finally:
+        store.close()
+

@@ -1,0 +1,107 @@
+"""Settings: defaults, then ``EVENTGRAPH_*`` environment variables, then explicit overrides.
+
+This is the only module that reads ``os.environ``. Everything below receives a
+:class:`Settings` (or the fields it needs) as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/eventgraph`` (``~/.local/share/eventgraph`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "eventgraph"
+
+
+def _meta(help: str, env: bool = True) -> dict[str, Any]:
+    return {"help": help, "env": env}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting a user can change. The README's configuration table lists these."""
+
+    store: str = field(
+        default_factory=lambda: str(default_data_dir() / "store"),
+        metadata=_meta("Store location: a directory for the embedded Oxigraph store, or an http(s):// SPARQL endpoint."),
+    )
+    base_iri: str = field(
+        default="http://localhost:8000/",
+        metadata=_meta("Base IRI under which documents, events and actors are minted (end it with '/')."),
+    )
+    host: str = field(default="127.0.0.1", metadata=_meta("Address `serve` listens on."))
+    port: int = field(default=8000, metadata=_meta("Port `serve` listens on."))
+    token: str | None = field(
+        default=None,
+        metadata=_meta("Bearer token required for writes (update, Graph Store writes, ingest); unset = read-only."),
+    )
+    query_timeout: float = field(default=10.0, metadata=_meta("Seconds a SPARQL query may run before it is stopped."))
+    service_allow: tuple[str, ...] = field(
+        default=("https://query.wikidata.org/sparql",),
+        metadata=_meta("Endpoints a SERVICE clause may call (space-separated in the environment)."),
+    )
+    max_document_bytes: int = field(
+        default=5_000_000, metadata=_meta("Largest document (bytes) that ingest or extract accepts.")
+    )
+    max_request_bytes: int = field(default=10_000_000, metadata=_meta("Largest HTTP request body (bytes)."))
+    max_result_rows: int = field(
+        default=100_000, metadata=_meta("Most rows a SELECT answered over HTTP may return before it is cut off.")
+    )
+    gazetteer: str | None = field(
+        default=None, metadata=_meta("Extra gazetteer file (TSV or JSONL) of actors, added to the shipped one.")
+    )
+    threads: int = field(default=8, metadata=_meta("Worker threads of the WSGI server."))
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with every non-None override applied."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **clean) if clean else self
+
+
+def _convert(raw: str, current: Any, name: str) -> Any:
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, float):
+        return float(raw)
+    if isinstance(current, tuple):
+        return tuple(part for part in raw.split() if part)
+    return raw
+
+
+def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build Settings from ``EVENTGRAPH_<NAME>`` variables, then apply ``overrides``.
+
+    >>> from_env({"EVENTGRAPH_PORT": "9000"}).port
+    9000
+    """
+    env = os.environ if environ is None else environ
+    base = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = f"EVENTGRAPH_{f.name.upper()}"
+        if key in env and env[key] != "":
+            try:
+                values[f.name] = _convert(env[key], getattr(base, f.name), f.name)
+            except ValueError as exc:
+                raise ValueError(f"{key}={env[key]!r} is not valid: {exc}") from None
+    return replace(base, **values).with_overrides(**overrides)
+
+
+def setting_docs() -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, default, help) of every setting, for the README and `--help`."""
+    out = []
+    base = Settings(store="$XDG_DATA_HOME/eventgraph/store")
+    for f in fields(Settings):
+        default = getattr(base, f.name)
+        if isinstance(default, tuple):
+            default = " ".join(default)
+        out.append((f.name, f"EVENTGRAPH_{f.name.upper()}", "" if default is None else str(default), f.metadata["help"]))
+    return out

@@ -1,0 +1,73 @@
+"""Storage: quads in, SPARQL out, behind one narrow interface.
+
+Backends implement :class:`Store`; :func:`open_store` picks one from the location.
+This package knows nothing of the ontology, the extractor or the web layer: it moves
+quads and runs SPARQL. Results are pyoxigraph's result objects whatever the backend,
+so callers serialise them one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import IO, Protocol, runtime_checkable
+
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Quad, RdfFormat
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the pipeline and the web layer need from a store; nothing more."""
+
+    location: str
+    read_only: bool
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:
+        """Make ``graph`` hold exactly ``quads`` and add ``shared`` (quads of other graphs).
+
+        A crash or error part-way leaves the graph either as it was or absent, never half-written.
+        """
+
+    def drop_graph(self, graph: str) -> bool:
+        """Remove a named graph; False when it did not exist."""
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: dict[str, object] | None = None,
+    ) -> QueryResult:
+        """Evaluate a SPARQL query. The default graph is the union of all graphs unless
+        ``default_graph`` names graphs. ``substitutions`` binds variables (name → RDF term)."""
+
+    def update(self, update: str) -> None:
+        """Apply a SPARQL update in one transaction."""
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs."""
+
+    def has_graph(self, graph: str) -> bool:
+        """True when the named graph exists."""
+
+    def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
+        """Serialise the whole dataset (or one graph) to ``output``."""
+
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        """Add many quads fast, without the transaction guarantee (fresh loads, benchmarks)."""
+
+    def close(self) -> None:
+        """Flush and release the store."""
+
+
+def open_store(location: str, *, read_only: bool = False) -> Store:
+    """Open the store at ``location``: a directory (embedded Oxigraph, created when new) or
+    ``:memory:`` for a throw-away store.
+
+    :raises StoreUnavailable: when the location cannot be opened (locked, not writable, corrupt).
+    """
+    from service.store.oxigraph import OxigraphStore
+
+    return OxigraphStore(location, read_only=read_only)

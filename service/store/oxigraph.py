@@ -1,0 +1,128 @@
+"""The embedded Oxigraph backend (pyoxigraph), on disk or in memory."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable
+
+from service.errors import QueryError, StoreUnavailable
+from service.store import QueryResult
+
+MEMORY = ":memory:"
+
+
+def _open(location: str, read_only: bool) -> Store:
+    if location == MEMORY:
+        return Store()
+    path = Path(location)
+    try:
+        if read_only:
+            if not path.is_dir():
+                raise StoreUnavailable(f"no store at {location}: ingest documents first, or check --store")
+            return Store.read_only(str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK):
+            raise StoreUnavailable(f"the store directory {location} is not writable: fix its permissions or choose another --store")
+        return Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreUnavailable(
+                f"the store at {location} is in use by another process (only one may write): "
+                "stop it, or open this one read-only"
+            ) from None
+        if getattr(exc, "errno", None) == errno.ENOSPC or "No space" in str(exc):
+            raise StoreUnavailable(f"no space left on the device holding {location}") from None
+        raise StoreUnavailable(f"cannot open the store at {location}: {exc}") from None
+
+
+def _graphs(names: Sequence[str] | None) -> list[NamedNode | DefaultGraph] | None:
+    if names is None:
+        return None
+    return [NamedNode(n) for n in names]
+
+
+class OxigraphStore:
+    """A pyoxigraph ``Store``; the default graph of a query is the union of all graphs."""
+
+    def __init__(self, location: str, *, read_only: bool = False) -> None:
+        self.location = location
+        self.read_only = read_only
+        self._store = _open(location, read_only)
+
+    @property
+    def raw(self) -> Store:
+        """The pyoxigraph store, for in-process callers that need its full API (benchmarks)."""
+        return self._store
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:
+        # Each step is one Oxigraph transaction: shared quads first (idempotent), then the
+        # old graph goes, then the new one comes whole. A crash between the last two leaves
+        # the graph absent, never half-written, and the next ingest writes it again.
+        node = NamedNode(graph)
+        new = list(quads)
+        if any(q.graph_name != node for q in new):
+            raise ValueError(f"replace_graph({graph}) was given quads of another graph")
+        try:
+            self._store.extend(shared)
+            self._store.remove_graph(node) if self._store.contains_named_graph(node) else None
+            self._store.extend(new)
+        except OSError as exc:
+            raise StoreUnavailable(f"writing to the store failed: {exc}") from None
+
+    def drop_graph(self, graph: str) -> bool:
+        node = NamedNode(graph)
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.remove_graph(node)
+        return True
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: dict[str, object] | None = None,
+    ) -> QueryResult:
+        subs = {Variable(k): v for k, v in substitutions.items()} if substitutions else None
+        try:
+            return self._store.query(
+                query,
+                use_default_graph_as_union=default_graph is None,
+                default_graph=_graphs(default_graph),
+                named_graphs=_graphs(named_graphs),
+                substitutions=subs,  # type: ignore[arg-type]
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL update syntax error: {exc}") from None
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(NamedNode(graph))
+
+    def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
+        from_graph = NamedNode(graph) if graph else None
+        if from_graph is None and not format.supports_datasets:
+            from_graph = DefaultGraph()
+        self._store.dump(output, format, from_graph=from_graph)
+
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        self._store.bulk_extend(quads)
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._store.flush()
+        del self._store

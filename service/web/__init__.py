@@ -1,0 +1,42 @@
+"""The Flask application: thin views over the core (pipeline, sparql, store).
+
+Views parse the request, call one core function and render. This package builds no
+SPARQL and runs no extraction of its own; it is the only package that imports Flask.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service import __version__
+from service.config import Settings, from_env
+from service.rdf.iris import Iris
+from service.store import Store, open_store
+from service.web import errors, security
+from service.web.runtime import Runtime
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """Build the app: defaults → environment → ``settings``; ``store`` overrides ``settings.store``."""
+    settings = settings or from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    runtime = Runtime(
+        settings=settings,
+        store=store if store is not None else open_store(settings.store),
+        iris=Iris(settings.base_iri),
+        version=__version__,
+    )
+    app.extensions["eventgraph"] = runtime
+    errors.init_app(app)
+    security.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from service.web import assets, sparql
+
+    for module in (assets, sparql):
+        app.register_blueprint(module.bp)

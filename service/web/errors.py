@@ -1,0 +1,51 @@
+"""The one place where errors become HTTP answers.
+
+Known errors map to their status; anything unknown is logged and answered 500, never 400.
+The body suits the request: plain text on protocol endpoints, JSON on the API, HTML for pages.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from service.errors import EventgraphError
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "text/plain", "application/json"])
+    return best == "text/html" and not request.path.startswith(("/sparql", "/graph-store", "/api/"))
+
+
+def error_response(status: int, message: str) -> Response:
+    """Render an error for the current request in the form its client expects."""
+    if _wants_json():
+        resp = jsonify({"ok": False, "status": status, "error": message})
+    elif _wants_html():
+        resp = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
+    else:
+        resp = Response(message + "\n", mimetype="text/plain")
+    resp.status_code = status
+    return resp
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(EventgraphError)
+    def _known(exc: EventgraphError) -> Response:
+        return error_response(exc.status, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        resp = error_response(exc.code or 500, exc.description or exc.name)
+        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unknown(exc: Exception) -> Response:
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal error: the server logged the details")

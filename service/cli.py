@@ -17,7 +17,7 @@ import click
 from service import __version__
 from service.config import Settings, from_env
 from service.errors import EventgraphError
-from service.store import Store, open_store
+from service.store import Store, open_configured
 
 RESULT_FORMATS = ("json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
@@ -56,7 +56,7 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
 
 
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
-    return open_store(settings.store, read_only=read_only)
+    return open_configured(settings, read_only=read_only)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,7 +143,7 @@ def query(ctx: click.Context, query: str, fmt: str | None, store_path: str | Non
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "jsonld"]), default="trig", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 @store_option
 @click.pass_context
 @_fail_cleanly
@@ -270,4 +270,3 @@ def serve(
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="eventgraph")
     finally:
         store.close()
-

@@ -29,8 +29,16 @@ class Settings:
 
     store: str = field(
         default_factory=lambda: str(default_data_dir() / "store"),
-        metadata=_meta("Store location: a directory for the embedded Oxigraph store, or an http(s):// SPARQL endpoint."),
+        metadata=_meta(
+            "Store location: a directory for the embedded Oxigraph store, or an http(s):// SPARQL endpoint."
+        ),
     )
+    store_update_url: str | None = field(
+        default=None,
+        metadata=_meta("SPARQL Update URL of a remote store (default: derived from EVENTGRAPH_STORE)."),
+    )
+    store_user: str | None = field(default=None, metadata=_meta("User name for a remote store (HTTP basic auth)."))
+    store_password: str | None = field(default=None, metadata=_meta("Password for a remote store.", env=True))
     base_iri: str = field(
         default="http://localhost:8000/",
         metadata=_meta("Base IRI under which documents, events and actors are minted (end it with '/')."),
@@ -103,5 +111,7 @@ def setting_docs() -> list[tuple[str, str, str, str]]:
         default = getattr(base, f.name)
         if isinstance(default, tuple):
             default = " ".join(default)
-        out.append((f.name, f"EVENTGRAPH_{f.name.upper()}", "" if default is None else str(default), f.metadata["help"]))
+        out.append(
+            (f.name, f"EVENTGRAPH_{f.name.upper()}", "" if default is None else str(default), f.metadata["help"])
+        )
     return out

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import IO, Protocol, runtime_checkable
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Quad, RdfFormat
+from pyoxigraph import Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+
+from service.config import Settings
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -62,12 +64,41 @@ class Store(Protocol):
         """Flush and release the store."""
 
 
-def open_store(location: str, *, read_only: bool = False) -> Store:
-    """Open the store at ``location``: a directory (embedded Oxigraph, created when new) or
-    ``:memory:`` for a throw-away store.
+def open_store(
+    location: str,
+    *,
+    read_only: bool = False,
+    update_url: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 30.0,
+) -> Store:
+    """Open the store at ``location``.
+
+    ``http(s)://…`` is a remote SPARQL 1.1 endpoint (``update_url``, ``user``, ``password``
+    apply to it); ``:memory:`` a throw-away embedded store; anything else a directory holding
+    an embedded Oxigraph store, created when new.
 
     :raises StoreUnavailable: when the location cannot be opened (locked, not writable, corrupt).
     """
+    if location.startswith(("http://", "https://")):
+        from service.store.remote import RemoteStore
+
+        return RemoteStore(
+            location, update_url=update_url, user=user, password=password, timeout=timeout, read_only=read_only
+        )
     from service.store.oxigraph import OxigraphStore
 
     return OxigraphStore(location, read_only=read_only)
+
+
+def open_configured(settings: Settings, *, read_only: bool = False) -> Store:
+    """Open the store the settings name."""
+    return open_store(
+        settings.store,
+        read_only=read_only,
+        update_url=settings.store_update_url,
+        user=settings.store_user,
+        password=settings.store_password,
+        timeout=settings.query_timeout + 20,
+    )

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable, serialize
 
 from service.errors import QueryError, StoreUnavailable
 from service.store import QueryResult
@@ -27,7 +27,9 @@ def _open(location: str, read_only: bool) -> Store:
             return Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
         if not os.access(path, os.W_OK):
-            raise StoreUnavailable(f"the store directory {location} is not writable: fix its permissions or choose another --store")
+            raise StoreUnavailable(
+                f"the store directory {location} is not writable: fix its permissions or choose another --store"
+            )
         return Store(str(path))
     except OSError as exc:
         if "lock" in str(exc).lower():
@@ -60,17 +62,25 @@ class OxigraphStore:
         return self._store
 
     def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:
-        # Each step is one Oxigraph transaction: shared quads first (idempotent), then the
-        # old graph goes, then the new one comes whole. A crash between the last two leaves
-        # the graph absent, never half-written, and the next ingest writes it again.
+        # One SPARQL update is one Oxigraph transaction: readers see the old graph or the new
+        # one, and a crash leaves the old one. The data is written by pyoxigraph's own
+        # N-Triples serialiser, which is a subset of the INSERT DATA syntax.
         node = NamedNode(graph)
         new = list(quads)
         if any(q.graph_name != node for q in new):
             raise ValueError(f"replace_graph({graph}) was given quads of another graph")
+        parts = [f"DROP SILENT GRAPH {node}"]
+        by_graph: dict[str, list[Quad]] = {graph: new}
+        for q in shared:
+            if not isinstance(q.graph_name, NamedNode):
+                raise ValueError("shared quads must be in named graphs")
+            by_graph.setdefault(q.graph_name.value, []).append(q)
+        for name, items in by_graph.items():
+            if items:
+                body = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode("utf-8")
+                parts.append(f"INSERT DATA {{ GRAPH {NamedNode(name)} {{\n{body}}} }}")
         try:
-            self._store.extend(shared)
-            self._store.remove_graph(node) if self._store.contains_named_graph(node) else None
-            self._store.extend(new)
+            self._store.update(" ;\n".join(parts))
         except OSError as exc:
             raise StoreUnavailable(f"writing to the store failed: {exc}") from None
 

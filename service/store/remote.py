@@ -1,0 +1,226 @@
+"""A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, GraphDB, Stardog, Neptune, …).
+
+Speaks only the standard protocols: SPARQL 1.1 Query and Update over HTTP. Results are
+parsed back into pyoxigraph's result objects so callers cannot tell the backends apart.
+
+What the remote store must offer (also in the README): SPARQL 1.1 Query and Update,
+named graphs, ``DROP SILENT GRAPH`` and ``INSERT DATA`` in one update request applied
+atomically, and a default graph that is the union of the named graphs (Oxigraph
+``--union-default-graph``; GraphDB and Virtuoso do so by default; Stardog
+``query.all.graphs=true``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+import requests
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Store,
+    parse_query_results,
+    serialize,
+)
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from service.errors import QueryError, StoreUnavailable
+from service.store import QueryResult
+
+# A pooled connection idle longer than this is dropped before reuse: some servers (Oxigraph's
+# among them) answer a request on a long-idle keep-alive connection with a spurious error.
+IDLE_RECONNECT_SECONDS = 20.0
+BATCH_QUADS = 50_000
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+
+    @classmethod
+    def from_url(cls, url: str, update: str | None = None) -> Endpoints:
+        """``…/query`` implies ``…/update`` (Oxigraph's layout); otherwise one URL serves both."""
+        if update:
+            return cls(url, update)
+        if url.rstrip("/").endswith("/query"):
+            return cls(url, url.rstrip("/")[: -len("query")] + "update")
+        return cls(url, url)
+
+
+def _session(user: str | None, password: str | None) -> requests.Session:
+    session = requests.Session()
+    retry = Retry(
+        total=4,
+        connect=4,
+        read=2,
+        status=3,
+        backoff_factor=0.25,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=None,  # our updates are idempotent (drop + insert), so POSTs may be retried
+        raise_on_status=False,
+    )
+    session.mount("http://", HTTPAdapter(max_retries=retry, pool_maxsize=16))
+    session.mount("https://", HTTPAdapter(max_retries=retry, pool_maxsize=16))
+    if user:
+        session.auth = (user, password or "")
+    return session
+
+
+def _values_clause(substitutions: dict[str, object]) -> str:
+    # The trailing VALUES clause binds like pyoxigraph's substitutions for projected variables;
+    # terms are written by pyoxigraph (N-Triples form), never pasted from user strings.
+    names = " ".join(f"?{name}" for name in substitutions)
+    terms = " ".join(str(term) for term in substitutions.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+class RemoteStore:
+    """A Store over HTTP. Each document's graph is written in one update request."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        update_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        read_only: bool = False,
+    ) -> None:
+        self.location = url
+        self.read_only = read_only
+        self.endpoints = Endpoints.from_url(url, update_url)
+        self._auth = (user, password)
+        self._timeout = (5.0, timeout)
+        self._session = _session(user, password)
+        self._last_use = time.monotonic()
+        self.requests = 0  # counted so tests and benchmarks can check how chatty ingest is
+
+    def _post(self, url: str, body: str, content_type: str, accept: str | None = None) -> requests.Response:
+        if time.monotonic() - self._last_use > IDLE_RECONNECT_SECONDS:
+            self._session.close()
+            self._session = _session(*self._auth)
+        headers = {"Content-Type": f"{content_type}; charset=utf-8"}
+        if accept:
+            headers["Accept"] = accept
+        try:
+            resp = self._session.post(url, data=body.encode("utf-8"), headers=headers, timeout=self._timeout)
+        except requests.exceptions.Timeout:
+            raise StoreUnavailable(f"the store at {url} did not answer in time") from None
+        except requests.exceptions.RequestException as exc:
+            raise StoreUnavailable(f"cannot reach the store at {url}: {type(exc).__name__}") from None
+        finally:
+            self._last_use = time.monotonic()
+            self.requests += 1
+        if resp.status_code in (400, 422):
+            raise QueryError(f"the store refused the request: {resp.text.strip()[:500]}")
+        if resp.status_code in (401, 403):
+            raise StoreUnavailable(f"the store at {url} refused the credentials (HTTP {resp.status_code})")
+        if resp.status_code >= 300:
+            raise StoreUnavailable(f"the store at {url} answered HTTP {resp.status_code}: {resp.text.strip()[:200]}")
+        return resp
+
+    def _params(self, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> str:
+        from urllib.parse import urlencode
+
+        pairs = [("default-graph-uri", g) for g in default_graph or ()]
+        pairs += [("named-graph-uri", g) for g in named_graphs or ()]
+        return ("&" if "?" in self.endpoints.query else "?") + urlencode(pairs) if pairs else ""
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: dict[str, object] | None = None,
+    ) -> QueryResult:
+        text = query + _values_clause(substitutions) if substitutions else query
+        accept = "application/sparql-results+json, application/n-triples;q=0.9"
+        resp = self._post(
+            self.endpoints.query + self._params(default_graph, named_graphs), text, "application/sparql-query", accept
+        )
+        media = resp.headers.get("Content-Type", "").split(";")[0].strip()
+        results_format = QueryResultsFormat.from_media_type(media)
+        if results_format is not None:
+            return parse_query_results(resp.content, format=results_format)
+        rdf_format = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES
+        # CONSTRUCT/DESCRIBE: pyoxigraph has no public constructor for QueryTriples, so the
+        # (small) answer graph is loaded into a throw-away store and read back as one.
+        scratch = Store()
+        scratch.load(resp.content, format=rdf_format)
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def update(self, update: str) -> None:
+        self._post(self.endpoints.update, update, "application/sparql-update")
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:
+        node = NamedNode(graph)
+        new = list(quads)
+        if any(q.graph_name != node for q in new):
+            raise ValueError(f"replace_graph({graph}) was given quads of another graph")
+        by_graph: dict[str, list[Quad]] = {graph: new}
+        for q in shared:
+            by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+        parts = [f"DROP SILENT GRAPH {node}"]
+        for name, items in by_graph.items():
+            if items:
+                body = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode("utf-8")
+                parts.append(f"INSERT DATA {{ GRAPH {NamedNode(name)} {{\n{body}}} }}")
+        self.update(" ;\n".join(parts))
+
+    def drop_graph(self, graph: str) -> bool:
+        existed = self.has_graph(graph)
+        if existed:
+            self.update(f"DROP GRAPH {NamedNode(graph)}")
+        return existed
+
+    def graphs(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in result)  # type: ignore[union-attr]
+
+    def has_graph(self, graph: str) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+
+    def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
+        if graph:
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
+            quads = (Quad(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[union-attr]
+        else:
+            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            quads = (Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr]
+        scratch = Store()
+        scratch.extend(quads)
+        scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
+
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        batch: list[Quad] = []
+        for q in quads:
+            batch.append(q)
+            if len(batch) >= BATCH_QUADS:
+                self._insert(batch)
+                batch = []
+        if batch:
+            self._insert(batch)
+
+    def _insert(self, quads: list[Quad]) -> None:
+        # INSERT DATA takes quads only inside GRAPH blocks, so group them by graph.
+        by_graph: dict[str, list[Quad]] = {}
+        for q in quads:
+            by_graph.setdefault(str(q.graph_name), []).append(q)
+        blocks = " ".join(
+            f"GRAPH {g} {{\n{serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode('utf-8')}}}"
+            for g, items in by_graph.items()
+        )
+        self.update(f"INSERT DATA {{ {blocks} }}")
+
+    def close(self) -> None:
+        self._session.close()

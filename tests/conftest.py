@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from service.config import Settings
 from service.store import Store, open_store
@@ -14,26 +21,79 @@ SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with a fresh on-disk store under the test's temporary folder."""
-    return Settings(store=str(tmp_path / "store"), base_iri="http://localhost:8000/")
+BACKENDS = ("embedded", "remote")
+_SERVERS: list[subprocess.Popen] = []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_oxigraph(location: Path, *extra: str) -> str:
+    """Start `oxigraph serve` (the `oxigraph` PyPI package) on a free loopback port; return its
+    query URL. The server is stopped when the test session ends."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        pytest.skip("the oxigraph server binary is missing (pip install oxigraph): the remote backend is untested")
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _SERVERS.append(proc)
+    url = f"http://127.0.0.1:{port}/query"
+    for _ in range(400):
+        try:
+            requests.get(url, params={"query": "ASK {}"}, timeout=1)
+            return url
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    pytest.fail("the oxigraph server did not start")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server_factory():  # type: ignore[no-untyped-def]
+    """``factory(directory) -> query URL`` of a fresh real Oxigraph server."""
+    return start_oxigraph
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for proc in _SERVERS:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _location(backend: str, tmp: Path) -> str:
+    if backend == "remote":
+        return start_oxigraph(tmp / "remote")
+    return str(tmp / "store")
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings with a fresh store under the test's temporary folder, on each backend: the
+    embedded on-disk Oxigraph, and a real Oxigraph server on 127.0.0.1 (the remote backend)."""
+    return Settings(store=_location(request.param, tmp_path), base_iri="http://localhost:8000/")
 
 
 @pytest.fixture
-def store(settings: Settings) -> Store:
+def store(settings: Settings) -> Iterator[Store]:
     s = open_store(settings.store)
     yield s
     s.close()
 
 
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
-    """The seeds ingested once into an on-disk store; tests must only read it."""
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Settings, Store]]:
+    """The seeds ingested once per backend; tests must only read it."""
     from service.pipeline import ingest_paths
 
-    path = tmp_path_factory.mktemp("seeded") / "store"
-    cfg = Settings(store=str(path), base_iri="http://localhost:8000/")
+    cfg = Settings(store=_location(request.param, tmp_path_factory.mktemp("seeded")), base_iri="http://localhost:8000/")
     s = open_store(cfg.store)
     report = ingest_paths([SEEDS], s, cfg)
     assert report.documents == 2 and not report.refused

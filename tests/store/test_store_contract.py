@@ -29,7 +29,7 @@ def count(store: Store, graph: str | None = None) -> int:
 @pytest.fixture(params=["oxigraph-disk", "oxigraph-memory", "remote"])
 def backend(request: pytest.FixtureRequest, tmp_path) -> Store:
     if request.param == "remote":
-        location = request.getfixturevalue("oxigraph_server")
+        location = request.getfixturevalue("oxigraph_server_factory")(tmp_path / "remote")
     else:
         location = str(tmp_path / "store") if request.param == "oxigraph-disk" else ":memory:"
     s = open_store(location)

@@ -1,0 +1,210 @@
+"""Documents: files and uploaded bytes → :class:`service.model.Document`.
+
+Decodes the bytes (UTF-8, UTF-16/32 with a byte-order mark, or a detected legacy encoding),
+refuses what is not a text document (empty, binary, too large, undecodable) with a one-line
+:class:`~service.errors.DocumentRefused`, and fills in title, date, source, author and URL from,
+in rising order of authority: the text's own header lines or the HTML page's metadata, YAML
+front matter, and a ``NAME.meta.json`` sidecar.
+
+``Document.text`` is the decoded text exactly as written — line endings, trailing spaces and
+all; only a leading byte-order mark is dropped, and front matter is cut off — because event
+offsets are character offsets into it. For HTML it is the page's extracted main text.
+
+This package reads files and nothing else: no RDF, no store, no web framework, no extraction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePath
+from typing import Any
+
+from service.documents import decode, html, meta, text
+from service.errors import DocumentRefused
+from service.model import Document
+
+__all__ = ["DOCUMENT_SUFFIXES", "doc_id_for", "read_bytes", "read_file", "walk"]
+
+TEXT_SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown"}
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+DOCUMENT_SUFFIXES = frozenset(TEXT_SUFFIXES) | HTML_SUFFIXES
+_TEXT_TYPES = {"text/plain": "text/plain", "text/markdown": "text/markdown", "text/x-markdown": "text/markdown"}
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_ID = 100
+
+
+def read_file(path: Path, *, max_bytes: int) -> Document:
+    """Read one document file (and its sidecar), or raise DocumentRefused naming the file."""
+    path = Path(path)
+    try:
+        data = _read_limited(path, max_bytes)
+        sidecar = meta.read_sidecar(path, max_bytes)
+        return _build(data, name=path.name, media_type=None, overrides=sidecar)
+    except DocumentRefused as exc:
+        raise DocumentRefused(f"{_one_line(str(path))}: {exc.message}") from None
+
+
+def read_bytes(data: bytes, *, name: str, media_type: str | None, max_bytes: int) -> Document:
+    """Read an uploaded document; ``name`` is the upload's file name, ``media_type`` its Content-Type."""
+    name = _base_name(name)
+    try:
+        if len(data) > max_bytes:
+            raise _too_large(len(data), max_bytes)
+        return _build(data, name=name, media_type=media_type, overrides={})
+    except DocumentRefused as exc:
+        raise DocumentRefused(f"{_one_line(name)}: {exc.message}") from None
+
+
+def walk(paths: Iterable[Path]) -> Iterator[Path]:
+    """The document files named or contained in ``paths``, each once, in a stable order.
+
+    Directories are walked recursively in sorted order, skipping hidden entries, sidecars and
+    files whose extension is not a document's. A file named explicitly is yielded whatever its
+    extension (unless it is a sidecar), and so is a path that does not exist, so that reading
+    it reports the problem. Raises DocumentRefused when a directory cannot be listed.
+    """
+    seen: set[str] = set()
+    for path in map(Path, paths):
+        found = _walk_dir(path) if path.is_dir() else [] if meta.is_sidecar(path) else [path]
+        for file in found:
+            key = os.path.abspath(file)
+            if key not in seen:
+                seen.add(key)
+                yield file
+
+
+def doc_id_for(path: PurePath | str) -> str:
+    """The document id for a file: its stem, reduced to ``[A-Za-z0-9._-]``.
+
+    >>> doc_id_for(Path("seeds/004_0b827a61c6374308.txt"))
+    '004_0b827a61c6374308'
+    >>> doc_id_for("Café du Monde.html")
+    'Cafe_du_Monde'
+    """
+    stem = PurePath(_base_name(str(path))).stem
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(ch))
+    safe = _ID_UNSAFE.sub("_", folded).strip("._-")
+    digest = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    if not any(ch.isalnum() for ch in safe):
+        return f"doc_{digest}"  # nothing readable survived (a name in another script)
+    return safe if len(safe) <= MAX_ID else f"{safe[: MAX_ID - 13]}_{digest}"
+
+
+def _build(data: bytes, *, name: str, media_type: str | None, overrides: dict[str, Any]) -> Document:
+    if not data:
+        raise DocumentRefused("empty file")
+    declared_type, charset = _parse_media_type(media_type)
+    kind = _kind(name, declared_type)
+    if charset is None and kind != "text/plain":
+        charset = html.declared_charset(data)
+    content = decode.decode(data, declared=charset)
+    if not content:
+        raise DocumentRefused("empty file (only a byte-order mark)")
+    if not content.strip():
+        raise DocumentRefused("contains only whitespace, no text")
+    if kind is None:
+        kind = "text/html" if html.looks_like_html(content) else "text/plain"
+    if kind == "text/html":
+        body, found = html.extract(content)
+    else:
+        front, body = meta.split_front_matter(content)
+        if not body.strip():
+            raise DocumentRefused("no text after the front matter")
+        found = {**text.guess(body), **front}
+    return _document(body, {**found, **overrides}, name=name, media_type=kind)
+
+
+def _document(body: str, found: dict[str, Any], *, name: str, media_type: str) -> Document:
+    return Document(
+        id=found.get("id") or doc_id_for(name),
+        text=body,
+        title=found.get("title"),
+        published=found.get("published"),
+        source=found.get("source"),
+        url=found.get("url"),
+        author=found.get("author"),
+        language=found.get("language") or "en",
+        origin=name,
+        media_type=media_type,
+    )
+
+
+def _kind(name: str, declared_type: str | None) -> str | None:
+    """The media type the name or the sender states; None when the content must tell."""
+    if declared_type in _HTML_TYPES:
+        return "text/html"
+    if declared_type in _TEXT_TYPES:
+        return _TEXT_TYPES[declared_type]
+    suffix = PurePath(name).suffix.lower()
+    return "text/html" if suffix in HTML_SUFFIXES else TEXT_SUFFIXES.get(suffix)
+
+
+def _parse_media_type(media_type: str | None) -> tuple[str | None, str | None]:
+    if not media_type:
+        return None, None
+    kind, *params = media_type.split(";")
+    charset = next((p.split("=", 1)[1].strip(" \"'") for p in params if p.strip().lower().startswith("charset=")), None)
+    return kind.strip().lower() or None, charset or None
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; a file over the limit is refused before it is read."""
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise _too_large(size, max_bytes)
+            data = fh.read(max_bytes + 1)  # st_size can be 0 or stale (pipes, growing files)
+    except FileNotFoundError:
+        raise DocumentRefused("no such file") from None
+    except IsADirectoryError:
+        raise DocumentRefused("is a directory, not a document file") from None
+    except PermissionError:
+        raise DocumentRefused("cannot read it (permission denied)") from None
+    except OSError as exc:
+        raise DocumentRefused(f"cannot read it ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise _too_large(len(data), max_bytes)
+    return data
+
+
+def _too_large(size: int, limit: int) -> DocumentRefused:
+    shown, shown_limit = _size(size), _size(limit)
+    if shown == shown_limit:  # 5,000,001 bytes must not read "5 MB is over the 5 MB limit"
+        shown, shown_limit = f"{size:,} bytes", f"{limit:,} bytes"
+    return DocumentRefused(f"{shown} is over the {shown_limit} limit (EVENTGRAPH_MAX_DOCUMENT_BYTES)")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
+
+
+def _walk_dir(root: Path) -> list[Path]:
+    def fail(exc: OSError) -> None:
+        raise DocumentRefused(f"{exc.filename}: cannot list the directory ({exc.strerror or exc})")
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for filename in filenames:
+            file = Path(dirpath, filename)
+            if not filename.startswith(".") and not meta.is_sidecar(file) and file.suffix.lower() in DOCUMENT_SUFFIXES:
+                found.append(file)
+    return sorted(found, key=lambda file: file.relative_to(root).parts)
+
+
+def _base_name(name: str) -> str:
+    """The last component of an upload name (browsers may send ``C:\\fakepath\\x.txt``)."""
+    return re.split(r"[/\\]", name.strip())[-1] or "upload"
+
+
+def _one_line(label: str) -> str:
+    return label.replace("\n", " ").replace("\r", " ")

@@ -122,23 +122,72 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A named query's parameter (repeat)."
+)
+@click.option("--list", "list_named", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS + GRAPH_FORMATS), help="Output format.")
 @store_option
 @click.pass_context
 @_fail_cleanly
-def query(ctx: click.Context, query: str, fmt: str | None, store_path: str | None) -> None:
-    """Run a SPARQL query given inline or as a file, and print its results."""
+def query(
+    ctx: click.Context,
+    query: str | None,
+    params: tuple[str, ...],
+    list_named: bool,
+    fmt: str | None,
+    store_path: str | None,
+) -> None:
+    """Run a SPARQL query given inline, as a file, or as the NAME of a named query, and print its results.
+
+    Named queries take parameters: eventgraph query actor_events --param actor=Q148
+    """
+    from service.sparql import library
     from service.sparql.cli_output import serialize_result
 
+    if list_named:
+        click.echo(_describe_named(library.list_queries()))
+        return
+    if not query:
+        raise click.UsageError("give a query, a file or the name of a named query (eventgraph query --list)")
+    named = None if Path(query).is_file() or not library.NAME.fullmatch(query) else library.get_query(query)
+    if params and named is None:
+        raise click.UsageError("--param applies to named queries only")
     settings = settings_from(ctx, store=store_path)
-    text = Path(query).read_text(encoding="utf-8") if Path(query).is_file() else query
     store = _open(settings, read_only=Path(settings.store).is_dir())
     try:
-        result = store.query(text)
-        sys.stdout.buffer.write(serialize_result(result, fmt))
+        if named is not None:
+            values = _param_values(params)
+            sys.stdout.buffer.write(library.run_serialized(store, named, values, allow=settings.service_allow, fmt=fmt))
+        else:
+            text = Path(query).read_text(encoding="utf-8") if Path(query).is_file() else query
+            sys.stdout.buffer.write(serialize_result(store.query(text), fmt))
     finally:
         store.close()
+
+
+def _param_values(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--param {pair!r}: write NAME=VALUE")
+        if name in values:
+            raise click.UsageError(f"--param {name} is given twice")
+        values[name] = value
+    return values
+
+
+def _describe_named(queries: list[Any]) -> str:
+    lines = []
+    for q in queries:
+        lines.append(f"{q.name:<24} {q.title}")
+        for p in q.params:
+            extra = "required" if p.required else "optional"
+            extra += f", default {p.default}" if p.default else ""
+            lines.append(f"{'':<26}--param {p.name}=…  {p.label} ({extra})")
+    return "\n".join(lines)
 
 
 @cli.command()
@@ -161,6 +210,54 @@ def export(ctx: click.Context, fmt: str, output: Path | None, store_path: str | 
             store.dump(sys.stdout.buffer, rdf_format(fmt))
     finally:
         store.close()
+
+
+@cli.command()
+@click.option("--online", is_flag=True, help="Also reconcile actors without a QID with Wikidata's search API.")
+@click.option("--api-url", metavar="URL", help="Wikidata API (api.php) to ask (default: www.wikidata.org).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where Wikidata's answers are cached (default: $XDG_DATA_HOME/eventgraph/cache/wikidata).",
+)
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.9, show_default=True, help="Lowest score linked.")
+@click.option("--dry-run", is_flag=True, help="Report what would be linked; write nothing.")
+@store_option
+@click.pass_context
+@_fail_cleanly
+def link(
+    ctx: click.Context,
+    online: bool,
+    api_url: str | None,
+    cache_dir: Path | None,
+    min_score: float,
+    dry_run: bool,
+    store_path: str | None,
+) -> None:
+    """Link the graph to Wikidata: aid categories and event types, and with --online unknown actors."""
+    from service.config import default_data_dir
+    from service.linking.run import link_store
+    from service.linking.wikidata import WIKIDATA_API, WikidataClient
+    from service.rdf.iris import Iris
+
+    settings = settings_from(ctx, store=store_path)
+    client = None
+    if online:
+        cache = cache_dir or default_data_dir() / "cache" / "wikidata"
+        client = WikidataClient(api_url or WIKIDATA_API, cache_dir=cache)
+    store = _open(settings)
+    try:
+        report = link_store(
+            store,
+            Iris(settings.base_iri),
+            client=client,
+            min_score=min_score,
+            dry_run=dry_run,
+            progress=lambda d: click.echo(d.describe(), err=True),
+        )
+    finally:
+        store.close()
+    click.echo(report.summary())
 
 
 @cli.command()
@@ -247,6 +344,7 @@ def serve(
 
     from service.pipeline import ingest_paths
     from service.web import create_app
+    from service.web.sparql import evaluator_of
 
     settings = settings_from(
         ctx,
@@ -265,8 +363,11 @@ def serve(
             f"loaded {report.documents} documents, {report.events} events ({len(report.refused)} refused)", err=True
         )
     app = create_app(settings, store=store)
+    evaluator = evaluator_of(app)
+    evaluator.start()  # the query workers are up before the first request
     click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="eventgraph")
     finally:
+        evaluator.close()
         store.close()

@@ -51,7 +51,7 @@ def test_cli_extract_json_validates_against_the_schema() -> None:
 def test_cli_export_formats(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     run("ingest", str(SEEDS / "000_9bb7eb15379a1141.txt"), "--store", store, "--quiet")
-    for fmt, marker in (("trig", "GRAPH"), ("nquads", " ."), ("jsonld", "@id")):
+    for fmt, marker in (("trig", "> {"), ("nquads", " ."), ("jsonld", "@id")):
         code, out, _ = run("export", "--format", fmt, "--store", store)
         assert code == 0 and marker in out, fmt
 

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service.web import assets, sparql
+    from service.web import api, assets, graph_store, ingest, pages, queries, resources, sparql, timeline
 
-    for module in (assets, sparql):
+    for module in (assets, sparql, graph_store, resources, ingest, api, queries, pages, timeline):
         app.register_blueprint(module.bp)

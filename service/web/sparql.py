@@ -1,26 +1,154 @@
-"""SPARQL 1.1 Protocol endpoint (query only, first version)."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql, its Service Description, the VoID description
+and the query editor (YASGUI) for browsers.
+
+Queries run through the app's evaluator (worker processes with a time limit); updates run on
+the app's read-write store and need the token. The default graph of a query is the union of
+all graphs unless the request (default-graph-uri / named-graph-uri) or the query (FROM) names graphs.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
-from pyoxigraph import QueryResultsFormat, RdfFormat
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask.blueprints import BlueprintSetupState
+from pyoxigraph import RdfFormat
 
 from service.errors import QueryError
+from service.sparql import conneg
+from service.sparql.evaluator import Evaluator, open_evaluator, worker_count
+from service.sparql.plan import plan_query, plan_update, update_error
+from service.sparql.protocol import FORM, Operation, parse_operation
+from service.sparql.rdf_output import triples_bytes
+from service.sparql.service_description import SD_PREFIXES, service_description
+from service.sparql.void import VOID_PREFIXES, StatsCache, void_description
 from service.web.runtime import runtime
+from service.web.security import check_token
 
 bp = Blueprint("sparql", __name__)
 
+EVALUATOR = "eventgraph.evaluator"
+STATS = "eventgraph.stats"
+TRUNCATED_HEADER = "Eventgraph-Result-Truncated"
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    rt = state.app.extensions["eventgraph"]
+    state.app.extensions[EVALUATOR] = open_evaluator(rt.store, worker_count(rt.settings.threads))
+    state.app.extensions[STATS] = StatsCache()
+
+
+def evaluator_of(app: Flask) -> Evaluator:
+    """The app's query evaluator (``serve`` starts it early and closes it on exit)."""
+    return app.extensions[EVALUATOR]
+
+
+@bp.after_app_request
+def _after_write(resp: Response) -> Response:
+    # Any successful write, whichever blueprint made it, makes the workers reopen their store.
+    if request.method in ("POST", "PUT", "DELETE", "PATCH") and not g.get("read_only") and resp.status_code < 400:
+        evaluator_of(current_app).invalidate()
+    return resp
+
+
+@bp.after_request
+def _preflight(resp: Response) -> Response:
+    # Cross-origin reads are welcome; the preflight never allows Authorization, so a page on
+    # another origin cannot send the token, and writes stay closed to it.
+    if request.method == "OPTIONS":
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD"
+        resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp
+
+
+def endpoint_url() -> str:
+    return request.url_root + "sparql"
+
+
+def dataset_iri() -> str:
+    return request.url_root + ".well-known/void#dataset"
+
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def query() -> Response:
-    text = request.values.get("query")
-    if request.mimetype == "application/sparql-query":
-        text = request.get_data(as_text=True)
-    if not text:
-        raise QueryError("no query: send ?query=… or POST application/sparql-query")
-    result = runtime().store.query(text)
-    if hasattr(result, "variables") or isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
-        fmt = QueryResultsFormat.JSON
-    else:
-        fmt = RdfFormat.N_TRIPLES
-    return Response(result.serialize(format=fmt), mimetype=fmt.media_type)
+def endpoint() -> Response:
+    form = request.form.to_dict(flat=False) if request.mimetype == FORM else {}
+    body = b"" if request.mimetype == FORM else request.get_data()
+    op = parse_operation(request.method, request.args.to_dict(flat=False), form, request.headers, body)
+    if op.kind == "description":
+        return describe(op)
+    if op.kind == "update":
+        return update(op)
+    return query(op)
+
+
+def query(op: Operation) -> Response:
+    g.read_only = True
+    settings = runtime().settings
+    job = plan_query(op, request.headers.get("Accept"), settings, endpoint_url())
+    stream = evaluator_of(current_app).run(job, settings.query_timeout)
+    resp = Response(stream.chunks, content_type=stream.head.media_type)
+    resp.content_length = stream.length
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    if stream.head.truncated:
+        resp.headers[TRUNCATED_HEADER] = (
+            f"only the first {settings.max_result_rows} results were sent (EVENTGRAPH_MAX_RESULT_ROWS)"
+        )
+    return resp
+
+
+def update(op: Operation) -> Response:
+    check_token()
+    store = runtime().store
+    text, added = plan_update(op, runtime().settings, endpoint_url())
+    try:
+        store.update(text)
+    except QueryError as exc:
+        raise update_error(exc.message, op.text, added) from None
+    return Response(status=204)
+
+
+def describe(op: Operation) -> Response:
+    g.read_only = True
+    accept = request.headers.get("Accept")
+    if not op.format and conneg.html_preferred(accept, conneg.GRAPH_FORMATS):
+        return editor_page()
+    fmt = conneg.by_name(op.format, conneg.GRAPH_FORMATS) if op.format else None
+    fmt = fmt or conneg.choose(accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
+    settings = runtime().settings
+    triples = service_description(
+        endpoint_url(), dataset_iri(), writable=bool(settings.token), federated=bool(settings.service_allow)
+    )
+    return _rdf(triples_bytes(triples, fmt, SD_PREFIXES), fmt)
+
+
+def editor_page() -> Response:
+    resp = Response(render_template("sparql.html", endpoint=endpoint_url()), mimetype="text/html")
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+@bp.get("/sparql/editor.json")
+def editor_config() -> Response:
+    """What the editor page needs: endpoint, prefixes and the named queries as examples."""
+    from service.web.editor import editor_config as config
+
+    return current_app.json.response(config(endpoint_url()))
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    rt = runtime()
+    fmt = conneg.choose(request.headers.get("Accept"), conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
+    generation = getattr(evaluator_of(current_app), "generation", 0)
+    stats = current_app.extensions[STATS].get(rt.store, generation)
+    triples = void_description(dataset_iri(), endpoint_url(), rt.iris.base, stats)
+    return _rdf(triples_bytes(triples, fmt, VOID_PREFIXES), fmt)
+
+
+def _rdf(data: bytes, fmt: RdfFormat) -> Response:
+    resp = Response(data, content_type=conneg.content_type(fmt))
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp

@@ -1,0 +1,94 @@
+"""From a protocol :class:`Operation` to what runs: a query :class:`Job`, or the text of an update.
+
+Both are checked against the SERVICE allowlist here, before anything is evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
+
+from service.config import Settings
+from service.errors import QueryError
+from service.sparql import conneg, federation
+from service.sparql.protocol import Operation
+from service.sparql.results import Job
+from service.sparql.syntax import syntax_error
+from service.sparql.tokens import modify_where_positions, query_form, tokenize, top_level_words, unescape
+
+_NAMES = {fmt: name for name, fmt in conneg.FORMAT_NAMES.items()}
+
+
+def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: str | None) -> Job:
+    """The job for a query: its dataset, its output format and the row cap.
+
+    :raises NotAcceptable: when neither Accept nor ``format`` names a format this query can give.
+    :raises FederationRefused: for a SERVICE outside the allowlist.
+    """
+    tokens = tokenize(op.text)
+    form = query_form(tokens)
+    federation.check_query(op.text, settings.service_allow, base_iri)
+    select_fmt, graph_fmt = QueryResultsFormat.JSON, RdfFormat.TURTLE
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        graph_fmt = _negotiate(op, accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
+    elif form is not None:
+        select_fmt = _negotiate(op, accept, conneg.RESULT_FORMATS, QueryResultsFormat.JSON)
+    return Job(
+        text=op.text,
+        default_graphs=op.default_graphs if op.has_dataset else None,
+        named_graphs=op.named_graphs if op.has_dataset else None,
+        use_query_dataset=not op.has_dataset and bool(top_level_words(tokens, "FROM")),
+        base_iri=base_iri,
+        select_format=_NAMES[select_fmt],
+        graph_format=_NAMES[graph_fmt],
+        max_rows=settings.max_result_rows,
+    )
+
+
+def _negotiate(op: Operation, accept: str | None, supported: Sequence[conneg.F], default: conneg.F) -> conneg.F:
+    if op.format:
+        return conneg.by_name(op.format, supported)
+    return conneg.choose(accept, supported, default)
+
+
+def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tuple[str, int]:
+    """(text to run, lines added in front of the user's text) for an update.
+
+    The request's using-graph-uri/using-named-graph-uri become USING clauses of every
+    DELETE/INSERT operation; relative IRIs resolve against ``base_iri``.
+
+    :raises QueryError: when the request names graphs and the update has USING or WITH itself.
+    :raises FederationRefused: for LOAD, or a SERVICE outside the allowlist.
+    """
+    text = op.text
+    federation.check_update(text, settings.service_allow, base_iri)
+    if op.has_dataset:
+        tokens = tokenize(text)
+        if top_level_words(tokens, "USING", "WITH"):
+            raise QueryError(
+                "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update itself"
+            )
+        text = _with_using(text, op)
+    if base_iri is None:
+        return text, 0
+    return f"BASE {NamedNode(base_iri)}\n{text}", 1
+
+
+def _with_using(text: str, op: Operation) -> str:
+    if unescape(text) != text:
+        # Offsets are only meaningful on the text the grammar reads.
+        text = unescape(text)
+    clauses = "".join(f" USING {NamedNode(g)}" for g in op.default_graphs)
+    clauses += "".join(f" USING NAMED {NamedNode(g)}" for g in op.named_graphs)
+    out, last = [], 0
+    for position in modify_where_positions(tokenize(text)):
+        out += [text[last:position], clauses.lstrip(), " "]
+        last = position
+    out.append(text[last:])
+    return "".join(out)
+
+
+def update_error(message: str, text: str, added_lines: int) -> QueryError:
+    """A 400 that points into the user's own text (``message`` holds pyoxigraph's ``error at L:C``)."""
+    return QueryError(syntax_error(message, text, added_lines))

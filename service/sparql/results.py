@@ -1,0 +1,207 @@
+"""Evaluate one query on a pyoxigraph store and write its results, capped, in the chosen format.
+
+Used by the query workers and by the in-process path alike. The result is first written in a
+line format (TSV for solutions, N-Triples for triples) by pyoxigraph, counting lines as they
+come: past the row cap the writer stops the serialisation, which stops the lazy evaluation.
+Then the kept lines are parsed back and written in the requested format, in chunks. Each pass
+runs in native code (about 1.4× the cost of serialising directly, against about 10× for
+iterating rows in Python), and the status of the answer is known before its first byte.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    parse,
+    parse_query_results,
+    serialize,
+)
+
+from service.sparql.conneg import FORMAT_NAMES
+from service.store import QueryResult
+
+CHUNK = 64 * 1024
+KEEP_IN_MEMORY = 16 * 1024 * 1024  # a longer capped result waits in a temporary file
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to evaluate, as sent to a worker (picklable plain values)."""
+
+    text: str
+    default_graphs: tuple[str, ...] | None  # None: the union of all graphs (or the query's FROM)
+    named_graphs: tuple[str, ...] | None
+    use_query_dataset: bool  # the query has FROM/FROM NAMED and the request named no graphs
+    base_iri: str | None
+    select_format: str  # a key of FORMAT_NAMES
+    graph_format: str
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the web layer needs before the first byte: the media type and whether rows were cut."""
+
+    media_type: str
+    kind: str  # "solutions", "boolean" or "triples"
+    truncated: bool = False
+
+
+class _Enough(Exception):
+    """Raised from inside pyoxigraph's serialiser to stop it once the cap is passed."""
+
+
+class _LineCounter(io.RawIOBase):
+    """A sink that keeps what pyoxigraph writes (in memory, on disk past a few megabytes) and
+    stops it once more than ``limit`` lines came; ``cut`` is where the ``limit``-th line ends."""
+
+    def __init__(self, limit: int) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=KEEP_IN_MEMORY)  # noqa: SIM115 - see close()
+        self.limit = limit
+        self.lines = 0
+        self.size = 0
+        self.cut: int | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.file.write(data)
+        lines = data.count(b"\n")
+        if self.cut is None and self.lines + lines >= self.limit:
+            end = -1
+            for _ in range(self.limit - self.lines):
+                end = data.index(b"\n", end + 1)
+            self.cut = self.size + end + 1
+        self.lines += lines
+        self.size += len(data)
+        if self.lines > self.limit:
+            raise _Enough
+        return len(data)
+
+    def kept(self) -> IO[bytes]:
+        """The first ``limit`` lines, as a file to read from the start."""
+        if self.lines > self.limit and self.cut is not None:
+            self.file.truncate(self.cut)
+        self.file.seek(0)
+        return self.file  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
+
+
+def _graphs(names: tuple[str, ...] | None) -> list[NamedNode | DefaultGraph] | None:
+    return None if names is None else [NamedNode(n) for n in names]
+
+
+def evaluate(store: Store, job: Job) -> QueryResult:
+    """Run ``job`` on a pyoxigraph store; the default graph is the union of all graphs unless
+    the request or the query (FROM) names graphs.
+
+    :raises SyntaxError: from pyoxigraph, on a malformed query.
+    """
+    union = job.default_graphs is None and not job.use_query_dataset
+    return store.query(
+        job.text,
+        base_iri=job.base_iri,
+        use_default_graph_as_union=union,
+        default_graph=_graphs(job.default_graphs),
+        named_graphs=_graphs(job.named_graphs),
+    )
+
+
+def write_result(result: QueryResult, job: Job, emit: Callable[[Head], None], out: Callable[[bytes], None]) -> None:
+    """Serialise ``result`` for ``job``: call ``emit`` once with the head, then ``out`` per chunk."""
+    if isinstance(result, QueryBoolean):
+        fmt = _result_format(job.select_format)
+        emit(Head(fmt.media_type, "boolean"))
+        out(result.serialize(format=fmt))
+        return
+    if isinstance(result, QuerySolutions):
+        fmt = _result_format(job.select_format)
+        with _LineCounter(job.max_rows + 1) as counter:  # + the header line
+            truncated = _fill(lambda: result.serialize(counter, QueryResultsFormat.TSV))
+            emit(Head(fmt.media_type, "solutions", truncated))
+            if fmt == QueryResultsFormat.TSV:
+                _chunks(counter.kept(), out)
+            else:
+                sink = _Chunker(out)
+                parse_query_results(counter.kept(), QueryResultsFormat.TSV).serialize(sink, fmt)  # type: ignore[union-attr]
+                sink.flush()
+        return
+    _write_triples(result, job, emit, out)
+
+
+def _write_triples(result: QueryTriples, job: Job, emit: Callable[[Head], None], out: Callable[[bytes], None]) -> None:
+    fmt = FORMAT_NAMES[job.graph_format]
+    assert isinstance(fmt, RdfFormat)
+    with _LineCounter(job.max_rows) as counter:
+        truncated = _fill(lambda: serialize(result, counter, RdfFormat.N_TRIPLES))
+        emit(Head(fmt.media_type, "triples", truncated))
+        if fmt == RdfFormat.N_TRIPLES:
+            _chunks(counter.kept(), out)
+            return
+        triples = parse(counter.kept(), RdfFormat.N_TRIPLES)
+        if fmt.supports_datasets:
+            triples = (Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+        sink = _Chunker(out)
+        serialize(triples, sink, fmt)
+        sink.flush()
+
+
+def _fill(run: Callable[[], object]) -> bool:
+    """Run a serialisation into a line counter; True when it was stopped at the cap."""
+    try:
+        run()
+    except _Enough:
+        return True
+    return False
+
+
+def _result_format(name: str) -> QueryResultsFormat:
+    fmt = FORMAT_NAMES[name]
+    assert isinstance(fmt, QueryResultsFormat)
+    return fmt
+
+
+def _chunks(source: IO[bytes], out: Callable[[bytes], None]) -> None:
+    while chunk := source.read(CHUNK):
+        out(chunk)
+
+
+class _Chunker(io.RawIOBase):
+    """A sink that passes pyoxigraph's output on in chunks of about ``CHUNK`` bytes."""
+
+    def __init__(self, out: Callable[[bytes], None]) -> None:
+        self.out = out
+        self.pending = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.pending += data
+        if len(self.pending) >= CHUNK:
+            self.out(bytes(self.pending))
+            self.pending.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out(bytes(self.pending))
+            self.pending.clear()

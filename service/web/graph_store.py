@@ -1,0 +1,87 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol: /graph-store?graph=IRI or ?default (indirect), and the
+graph IRIs minted here, /graph/… (direct identification). Reads are open; writes need the token.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from pyoxigraph import RdfFormat, Triple
+
+from service.errors import QueryError
+from service.rdf.iris import encode
+from service.rdf.namespaces import PREFIXES
+from service.sparql import conneg
+from service.sparql import graph_store as gsp
+from service.web.runtime import runtime
+from service.web.security import check_token
+
+bp = Blueprint("graph_store", __name__)
+METHODS = ["GET", "PUT", "POST", "DELETE"]
+
+
+@bp.route("/graph-store", methods=METHODS)
+def indirect() -> Response:
+    return handle(gsp.identify(request.args.to_dict(flat=False)))
+
+
+@bp.route("/graph/<path:rest>", methods=METHODS)
+def direct(rest: str) -> Response:
+    # The path arrives decoded; minted IRIs percent-encode each segment the same way again.
+    iri = runtime().iris.base + "graph/" + "/".join(encode(part) for part in rest.split("/"))
+    return handle(gsp.identify({}, direct=iri))
+
+
+def handle(graph: gsp.Graph | bool) -> Response:
+    if request.method in ("GET", "HEAD"):
+        if graph is False:
+            raise QueryError("name a graph: /graph-store?graph=IRI or /graph-store?default")
+        return read(graph)
+    check_token()
+    if request.method == "DELETE":
+        gsp.delete(runtime().store, _named(graph))
+        return Response(status=204)
+    if graph is False and request.method == "POST":
+        return create()
+    triples = _body_triples(_named(graph))
+    write = gsp.put if request.method == "PUT" else gsp.post
+    created = write(runtime().store, _named(graph), triples)
+    return Response(status=201 if created else 204)
+
+
+def read(graph: gsp.Graph) -> Response:
+    accept = request.headers.get("Accept")
+    store = runtime().store
+    if conneg.html_preferred(accept, conneg.GRAPH_FORMATS):
+        text = gsp.graph_bytes(store, graph, RdfFormat.TURTLE, PREFIXES).decode("utf-8")
+        return Response(render_template("graph.html", graph=graph, turtle=text), mimetype="text/html")
+    fmt = conneg.choose(accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
+    resp = Response(gsp.graph_bytes(store, graph, fmt, PREFIXES), content_type=conneg.content_type(fmt))
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def create() -> Response:
+    """POST to the store itself: a new graph with a fresh IRI (given in Location)."""
+    iri = gsp.new_graph_iri(runtime().iris.base)
+    gsp.post(runtime().store, iri, _body_triples(iri))
+    resp = Response(status=201)
+    resp.headers["Location"] = iri
+    return resp
+
+
+def _named(graph: gsp.Graph | bool) -> gsp.Graph:
+    if graph is False:
+        raise QueryError("name a graph: /graph-store?graph=IRI or /graph-store?default")
+    return graph  # type: ignore[return-value]
+
+
+def _body_triples(graph: gsp.Graph) -> list[Triple]:
+    base = graph or request.base_url
+    if request.mimetype == "multipart/form-data":
+        triples = []
+        for _, upload in request.files.items(multi=True):
+            fmt = gsp.input_format(upload.content_type)
+            triples += gsp.read_triples(upload.read(), fmt, base)
+        return triples
+    return gsp.read_triples(request.get_data(), gsp.input_format(request.content_type), base)

@@ -1,0 +1,104 @@
+"""The worker pool: queries in processes, stopped at the time limit (the process is killed and
+replaced) while other queries go on; workers see writes after an invalidation."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from service.errors import QueryError, QueryTimeout
+from service.sparql.evaluator import InProcess, WorkerPool, open_evaluator
+from service.sparql.results import Job
+from service.store import Store, open_store
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def job(text: str) -> Job:
+    return Job(text, None, None, False, None, "json", "turtle", 1000)
+
+
+def number(pool: WorkerPool | InProcess, text: str, timeout: float = 30) -> int:
+    stream = pool.run(job(text), timeout)
+    data = b"".join(stream.chunks)
+    return int(json.loads(data)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture
+def disk_store(tmp_path: Path) -> Iterator[Store]:
+    store = open_store(str(tmp_path / "store"))
+    g = NamedNode("http://ex/g")
+    store.bulk_add(Quad(NamedNode(f"http://ex/{i}"), NamedNode("http://ex/p"), Literal(i), g) for i in range(300))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def pool(disk_store: Store) -> Iterator[WorkerPool]:
+    pool = WorkerPool(disk_store.location, 2)
+    yield pool
+    pool.close()
+
+
+def test_evaluator_runs_queries_in_worker_processes(pool: WorkerPool) -> None:
+    assert number(pool, COUNT) == 300
+    assert len(pool.pids()) == 2
+    assert os.getpid() not in pool.pids()
+
+
+def test_evaluator_stops_a_heavy_query_while_a_light_one_is_answered(pool: WorkerPool) -> None:
+    pool.start()
+    before = set(pool.pids())
+    outcome: list[BaseException] = []
+
+    def heavy() -> None:
+        try:
+            number(pool, HEAVY, timeout=2)
+        except QueryTimeout as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    assert number(pool, COUNT, timeout=30) == 300  # answered by the other worker meanwhile
+    thread.join(60)
+    assert len(outcome) == 1 and "--query-timeout" in str(outcome[0]) and "EVENTGRAPH_QUERY_TIMEOUT" in str(outcome[0])
+    killed = before - set(pool.pids())
+    assert len(killed) == 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(killed.pop(), 0)  # really gone: its CPU is free
+    for _ in range(600):  # the replacement starts beside the requests
+        if len(pool.pids()) == 2:
+            break
+        time.sleep(0.05)
+    assert len(pool.pids()) == 2
+    assert number(pool, COUNT) == 300
+
+
+def test_evaluator_workers_see_writes_after_invalidate(pool: WorkerPool, disk_store: Store) -> None:
+    assert number(pool, COUNT) == 300
+    disk_store.update("INSERT DATA { GRAPH <http://ex/h> { <http://ex/new> <http://ex/p> 1 } }")
+    pool.invalidate()
+    assert number(pool, COUNT) == 301
+    assert number(pool, COUNT) == 301  # both workers reopen
+
+
+def test_evaluator_reports_syntax_errors_with_the_position(pool: WorkerPool) -> None:
+    with pytest.raises(QueryError, match="line 1, column"):
+        pool.run(job("SELECT * WHERE { ?s ?p }"), 30)
+    assert number(pool, COUNT) == 300  # the worker is still usable
+
+
+def test_evaluator_in_memory_store_runs_in_process() -> None:
+    store = open_store(":memory:")
+    store.update("INSERT DATA { <http://a> <http://b> <http://c> }")
+    evaluator = open_evaluator(store, 2)
+    assert isinstance(evaluator, InProcess)
+    assert number(evaluator, COUNT) == 1

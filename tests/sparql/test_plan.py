@@ -1,0 +1,68 @@
+"""Operations become jobs and update texts: formats, dataset, USING clauses, base, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import Store
+
+from service.config import Settings
+from service.errors import NotAcceptable, QueryError
+from service.sparql.federation import FederationRefused
+from service.sparql.plan import plan_query, plan_update, update_error
+from service.sparql.protocol import Operation
+
+SETTINGS = Settings(store=":memory:", max_result_rows=123)
+BASE = "http://127.0.0.1:8000/sparql"
+
+
+def test_plan_query_formats_follow_the_query_form() -> None:
+    select = plan_query(Operation("query", "SELECT * {}"), "text/csv", SETTINGS, BASE)
+    assert (select.select_format, select.graph_format, select.max_rows) == ("csv", "turtle", 123)
+    construct = plan_query(Operation("query", "CONSTRUCT WHERE {}"), "application/ld+json", SETTINGS, BASE)
+    assert construct.graph_format == "jsonld"
+    described = plan_query(Operation("query", "DESCRIBE <x>", format="ntriples"), "text/turtle", SETTINGS, BASE)
+    assert described.graph_format == "ntriples"
+    with pytest.raises(NotAcceptable):
+        plan_query(Operation("query", "ASK {}"), "text/turtle", SETTINGS, BASE)
+
+
+def test_plan_query_dataset() -> None:
+    plain = plan_query(Operation("query", "SELECT * { ?s ?p ?o }"), None, SETTINGS, BASE)
+    assert (plain.default_graphs, plain.named_graphs, plain.use_query_dataset) == (None, None, False)
+    with_from = plan_query(Operation("query", "SELECT * FROM <http://g> { ?s ?p ?o }"), None, SETTINGS, BASE)
+    assert with_from.use_query_dataset
+    named = plan_query(Operation("query", "SELECT * FROM <http://g> {}", (), ("http://h",)), None, SETTINGS, BASE)
+    assert (named.default_graphs, named.named_graphs, named.use_query_dataset) == ((), ("http://h",), False)
+
+
+def test_plan_query_checks_the_allowlist() -> None:
+    with pytest.raises(FederationRefused):
+        plan_query(Operation("query", "SELECT * { SERVICE <http://10.0.0.1/> {} }"), None, SETTINGS, BASE)
+
+
+def test_plan_update_adds_using_clauses_to_every_modify() -> None:
+    text = "CLEAR ALL ; INSERT { ?s a <http://C> } WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c }"
+    op = Operation("update", text, ("http://g/1",), ("http://g/2",))
+    planned, added = plan_update(op, SETTINGS, BASE)
+    assert added == 1 and planned.startswith(f"BASE <{BASE}>\n")
+    assert "} USING <http://g/1> USING NAMED <http://g/2> WHERE {" in planned
+    assert planned.count("USING <http://g/1>") == 1  # DELETE WHERE has no dataset clause
+    store = Store()
+    store.update(planned)  # what is produced parses
+
+
+def test_plan_update_refuses_using_with_dataset_parameters() -> None:
+    text = "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    with pytest.raises(QueryError, match="USING or WITH"):
+        plan_update(Operation("update", text, (), ("http://h",)), SETTINGS, BASE)
+    assert plan_update(Operation("update", text), SETTINGS, None) == (text, 0)
+
+
+def test_plan_update_error_message_counts_the_users_lines() -> None:
+    text = "INSERT DATA {\n  <http://a> <http://b> }"
+    planned, added = plan_update(Operation("update", text), SETTINGS, BASE)
+    with pytest.raises(SyntaxError) as info:
+        Store().update(planned)
+    message = update_error(str(info.value), text, added).message
+    assert message.startswith("SPARQL syntax error at line 2,")
+    assert "<http://a> <http://b> }" in message

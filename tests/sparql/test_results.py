@@ -1,0 +1,88 @@
+"""Results are capped in a line format by pyoxigraph itself, then written in the requested format."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
+
+from service.sparql.results import Head, Job, evaluate, write_result
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    s = Store()
+    g = NamedNode("http://ex/g")
+    s.extend(
+        Quad(NamedNode(f"http://ex/s{i}"), NamedNode("http://ex/p"), Literal(f"tab\there\nline {i}", language="en"), g)
+        for i in range(50)
+    )
+    s.add(Quad(NamedNode("http://ex/x"), NamedNode("http://ex/p"), Literal("in the default graph")))
+    return s
+
+
+def job(text: str, *, rows: int = 1000, select: str = "json", graph: str = "turtle", **kw: object) -> Job:
+    base = {"default_graphs": None, "named_graphs": None, "use_query_dataset": False, "base_iri": None}
+    return Job(text=text, select_format=select, graph_format=graph, max_rows=rows, **{**base, **kw})  # type: ignore[arg-type]
+
+
+def run(store: Store, j: Job) -> tuple[Head, bytes]:
+    heads: list[Head] = []
+    chunks: list[bytes] = []
+    write_result(evaluate(store, j), j, heads.append, chunks.append)
+    assert len(heads) == 1
+    return heads[0], b"".join(chunks)
+
+
+def test_results_select_round_trips_every_term(store: Store) -> None:
+    head, data = run(store, job("SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?s"))
+    assert head == Head("application/sparql-results+json", "solutions", False)
+    parsed = json.loads(data)
+    assert parsed["head"]["vars"] == ["s", "o", "unbound"]
+    first = parsed["results"]["bindings"][0]
+    assert first["o"] == {"type": "literal", "value": "tab\there\nline 0", "xml:lang": "en"}
+    assert "unbound" not in first
+    assert len(parsed["results"]["bindings"]) == 51  # union of all graphs
+
+
+def test_results_select_is_capped(store: Store) -> None:
+    head, data = run(store, job("SELECT * WHERE { ?s ?p ?o }", rows=7, select="xml"))
+    assert head.truncated and head.media_type == "application/sparql-results+xml"
+    assert len(list(parse_query_results(data, QueryResultsFormat.XML))) == 7  # type: ignore[arg-type]
+    head, data = run(store, job("SELECT * WHERE { ?s ?p ?o } LIMIT 7", rows=7, select="tsv"))
+    assert not head.truncated and data.count(b"\n") == 8
+
+
+def test_results_ask_and_empty_select(store: Store) -> None:
+    head, data = run(store, job("ASK { ?s ?p ?o }", select="xml"))
+    assert head.kind == "boolean" and bool(parse_query_results(data, QueryResultsFormat.XML))
+    head, data = run(store, job("SELECT * WHERE { ?s <http://ex/none> ?o }"))
+    assert json.loads(data)["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize("name", ["turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig"])
+def test_results_construct_in_every_graph_format(store: Store, name: str) -> None:
+    fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML,
+           "jsonld": RdfFormat.JSON_LD, "nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}[name]  # fmt: skip
+    head, data = run(store, job("CONSTRUCT WHERE { ?s ?p ?o }", graph=name))
+    assert head == Head(fmt.media_type, "triples", False)
+    assert len(list(parse(data, fmt))) == 51
+
+
+def test_results_construct_is_capped(store: Store) -> None:
+    head, data = run(store, job("CONSTRUCT WHERE { ?s ?p ?o }", rows=10, graph="ntriples"))
+    assert head.truncated and data.count(b"\n") == 10
+
+
+def test_results_dataset_choices(store: Store) -> None:
+    g = "http://ex/g"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def n(j: Job) -> int:
+        return int(json.loads(run(store, j)[1])["results"]["bindings"][0]["n"]["value"])
+
+    assert n(job(count)) == 51
+    assert n(job(count, default_graphs=(g,), named_graphs=())) == 50
+    assert n(job(count, default_graphs=(), named_graphs=(g,))) == 0
+    assert n(job(count.replace("WHERE", f"FROM <{g}> WHERE"), use_query_dataset=True)) == 50

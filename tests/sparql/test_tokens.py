@@ -1,0 +1,43 @@
+"""The tokenizer reads keywords and brace depth without being fooled by strings, IRIs or comments."""
+
+from __future__ import annotations
+
+from service.sparql.tokens import modify_where_positions, query_form, tokenize, top_level_words, unescape
+
+
+def test_tokens_query_form_skips_the_prologue_and_comments() -> None:
+    text = (
+        "# SELECT in a comment\nPREFIX ex: <http://ex/select#>\nBASE <http://ex/>\n"
+        "construct { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    )
+    assert query_form(tokenize(text)) == "CONSTRUCT"
+
+
+def test_tokens_words_inside_strings_iris_and_names_are_not_keywords() -> None:
+    text = """SELECT * WHERE { ?s ex:from "FROM {" ; <http://ex/FROM> 'x}' ; ?from ex:where '''WHERE
+    }''' } """
+    tokens = tokenize(text)
+    assert top_level_words(tokens, "FROM", "WHERE") == [tokens[2]]
+    assert tokens[-1].text == "}" and tokens[-1].depth == 0
+
+
+def test_tokens_top_level_from_is_found() -> None:
+    tokens = tokenize("SELECT * FROM <http://g> FROM NAMED <http://h> WHERE { ?s ?p ?o }")
+    assert [t.text for t in top_level_words(tokens, "FROM")] == ["FROM", "FROM"]
+
+
+def test_tokens_modify_where_positions_skip_delete_where_and_subqueries() -> None:
+    text = (
+        "DELETE WHERE { ?a ?b ?c } ;\n"
+        "INSERT { ?s ?p ?o } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } ;\n"
+        "WITH <http://g> DELETE { ?s ?p ?o } where { ?s ?p ?o }"
+    )
+    positions = modify_where_positions(tokenize(text))
+    assert [text[p : p + 5] for p in positions] == ["WHERE", "where"]
+    assert len(positions) == 2
+
+
+def test_tokens_unescape_follows_the_grammar() -> None:
+    assert unescape(r"<http://\u0031\u0030.0.0.1/>") == "<http://10.0.0.1/>"
+    assert unescape(r"'\U0001F600'") == "'\U0001f600'"
+    assert unescape(r"no escapes") == "no escapes"

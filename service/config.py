@@ -65,6 +65,10 @@ class Settings:
         default=None, metadata=_meta("Extra gazetteer file (TSV or JSONL) of actors, added to the shipped one.")
     )
     threads: int = field(default=8, metadata=_meta("Worker threads of the WSGI server."))
+    query_workers: int = field(
+        default=0,
+        metadata=_meta("Processes that evaluate /sparql queries under the time limit (0 = one per core, at least 2)."),
+    )
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with every non-None override applied."""

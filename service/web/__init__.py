@@ -11,7 +11,7 @@ from flask import Flask
 from service import __version__
 from service.config import Settings, from_env
 from service.rdf.iris import Iris
-from service.store import Store, open_store
+from service.store import Store, open_configured
 from service.web import errors, security
 from service.web.runtime import Runtime
 
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     runtime = Runtime(
         settings=settings,
-        store=store if store is not None else open_store(settings.store),
+        store=store if store is not None else open_configured(settings),
         iris=Iris(settings.base_iri),
         version=__version__,
     )

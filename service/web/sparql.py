@@ -33,7 +33,9 @@ TRUNCATED_HEADER = "Eventgraph-Result-Truncated"
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     rt = state.app.extensions["eventgraph"]
-    state.app.extensions[EVALUATOR] = open_evaluator(rt.store, worker_count(rt.settings.threads))
+    state.app.extensions[EVALUATOR] = open_evaluator(
+        rt.store, rt.settings.query_workers or worker_count(rt.settings.threads)
+    )
     state.app.extensions[STATS] = StatsCache()
 
 

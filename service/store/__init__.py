@@ -43,7 +43,10 @@ class Store(Protocol):
         substitutions: dict[str, object] | None = None,
     ) -> QueryResult:
         """Evaluate a SPARQL query. The default graph is the union of all graphs unless
-        ``default_graph`` names graphs. ``substitutions`` binds variables (name → RDF term)."""
+        ``default_graph`` names graphs. ``substitutions`` binds variables (name → RDF term);
+        a substituted variable must be projected and bound by the query's own pattern, because
+        the remote backend applies it as a trailing VALUES clause (pyoxigraph applies it before
+        evaluation). For a value used only in a FILTER, put a VALUES block in the query instead."""
 
     def update(self, update: str) -> None:
         """Apply a SPARQL update in one transaction."""

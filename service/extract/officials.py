@@ -1,0 +1,98 @@
+"""Officials and bodies that stand for their country or city (``lexicon/officials.tsv``).
+
+"the Chinese Ambassador to Mongolia", "the Lao Ministry of Health", "a 12-member Chinese medical
+expert team", "the Chinese side" → the country of the adjective; "the Government of Japan", "the
+Minister for Foreign Affairs of Japan", "the Mayor of Beijing", "the people of Mozambique" → the
+country or city after "of". The whole phrase becomes one mention of that country or city, so the
+country in "… Ambassador to Mongolia" is not read as a second actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from service.extract import tables
+from service.extract.identity import actor_for
+from service.extract.work import Mention, Work
+
+_NAME = r"(?-i:[A-Z][\w'’-]*)"
+# "… Minister of Health", "… Ambassador to Mongolia" (only envoys are "to" a country: "the Chinese government to
+# Mongolia" is the government and a recipient)
+_TAIL = (
+    rf"(?:(?:\s+(?:of|for|in)|(?<=ambassador)\s+to|(?<=ambassadors)\s+to|(?<=envoy)\s+to|(?<=consul)\s+to)"
+    rf"\s+(?:the\s+)?{_NAME}(?:\s+(?:and\s+)?{_NAME})*)?"
+)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = sorted((r["word"] for r in tables.read_tsv("officials.tsv")), key=len, reverse=True)
+    official = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    by_adjective = re.compile(
+        rf"\b(?:the\s+)?(?:(?-i:[a-z\d][\w-]*)\s+)?(?P<adj>{_NAME})\s+(?:[\w-]+\s+){{0,3}}?(?:{official})\b{_TAIL}",
+        re.IGNORECASE,
+    )
+    official_word = re.compile(rf"\b(?:the\s+)?(?:{official})\b", re.IGNORECASE)
+    return by_adjective, official_word
+
+
+_HOP = re.compile(rf"\s+(?P<prep>of|for)\s+(?:the\s+)?(?P<name>{_NAME}(?:\s+(?:and\s+)?{_NAME})*)", re.IGNORECASE)
+
+
+def official_mentions(work: Work, known: list[Mention]) -> list[Mention]:
+    """Mentions of officials and bodies, each standing for its country or city."""
+    from service.extract.actors import mention
+
+    by_adjective, official_word = _patterns()
+    out: list[Mention] = []
+    people = [k.start for k in known if k.actor is not None and k.actor.kind == "person"]
+    for m in by_adjective.finditer(work.text):
+        entry = work.gazetteer.by_adjective(m.group("adj")) or work.lookup(m.group("adj"))
+        if entry is None or entry.kind != "country":
+            continue
+        start = m.start() if m.group(0).lower().startswith("the ") else m.start("adj")
+        end = min([p for p in people if start < p < m.end()] + [m.end()])  # "… Ambassador to Kyrgyzstan Du Dewen"
+        end = start + len(work.text[start:end].rstrip())
+        found = mention(work, start, end, actor_for(entry, work.gazetteer, work.text[start:end]), "official")
+        out += [found] if found else []
+    out += _member_states(work, known)
+    by_start = {k.start: k for k in known}
+    for m in official_word.finditer(work.text):
+        place = _of_place(work, m, by_start)
+        if place is None or not (m.group(0)[:1].isupper() or m.group(0).lower().startswith(("the ", "people", "gov"))):
+            continue
+        actor = replace(place.actor, mention=work.text[m.start() : place.end])
+        found = mention(work, m.start(), place.end, actor, "official")
+        out += [found] if found else []
+    return out
+
+
+def _of_place(work: Work, m: re.Match[str], by_start: dict[int, Mention]) -> Mention | None:
+    """The country or city in "… of [the] X" after an official word, hopping over "of/for Y" qualifiers:
+    "the Ministry of Emergency Situations of the Kyrgyz Republic" → the Kyrgyz Republic."""
+    at = m.end()
+    for _ in range(4):
+        hop = _HOP.match(work.text, at)
+        if hop is None:
+            return None
+        place = by_start.get(hop.start("name"))
+        actor = place.actor if place is not None else None
+        if hop.group("prep").lower() == "of" and actor is not None and actor.kind in ("country", "city"):
+            return place if not actor.group else None
+        at = hop.end()
+    return None
+
+
+def _member_states(work: Work, known: list[Mention]) -> list[Mention]:
+    """ "the ASEAN Member States" act as ASEAN (annotation guidelines, actor identity)."""
+    from service.extract.actors import mention
+
+    out: list[Mention] = []
+    for k in known:
+        tail = re.match(r"\s+(?:member\s+states|member\s+countries)\b", work.text[k.end : k.end + 30], re.IGNORECASE)
+        if tail and k.actor is not None and k.actor.kind == "organisation":
+            found = mention(work, k.start, k.end + tail.end(), k.actor, "official")
+            out += [found] if found else []
+    return out

@@ -1,0 +1,266 @@
+"""Roles from the sentence's structure, without a parser.
+
+Actor mentions joined by commas, "and", "or", "as well as", "such as" form a list; every member
+is kept. What governs a list is found by reading back from its first word over the noun phrase
+("the immigration and border control departments of …"): a preposition ("to", "with", "from",
+"by", "in" …), a trigger (its direct object), or a clause edge (a comma, the sentence start: a
+subject). A trigger's frame (``lexicon/frames.tsv``) maps these slots to roles: for "receive" the
+subject is the recipient and the "from" phrase the agent, for "donate" the other way round.
+
+A trigger owns the lists after it up to the next trigger; its subject is the nearest subject list
+before it (so coordinated verbs share one: "NIA has provided … and has given away …"). A passive
+trigger maps its subject through ``passive_subject`` and its "by" phrase to the agent; an active
+one maps "by" through ``by_active`` ("affirmed the measures taken by the Chinese Government").
+A mention followed by "'s" takes a role only as a direct object ("welcomed China's proposal"); a
+name modifying an aid item ("Sinopharm vaccine") and the vague tail of a list ("… and other
+countries") take none. Lists after a clause word ("when", "while") or a non-event verb ("said",
+"exported") do not belong to the trigger before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from service.extract import tables
+from service.extract.work import Mention, Roles, Sentence, Trigger, Work
+from service.model import Actor
+
+PREPOSITIONS = tables.words("prepositions")
+_APPOSITIVE = re.compile(
+    r",\s*(?:a|an|two|three|four|five|both)\s+(?:[\w&'-]+\s+){0,3}?(?:companies|company|firms|maker|makers|"
+    r"organi[sz]ations?|countries|country|cities|city|groups?|corporations?|agency|agencies)\s*,",
+    re.IGNORECASE,
+)
+_GLUE = frozenset({",", "and", "or", "as", "well", "along", "the", "both", "&", "(", ")", "such", "also"})
+_JOINERS = frozenset({",", "and", "or", "&", "(", "well", "such"})
+_PRONOUNS = frozenset({"them", "him", "her", "it", "me", "each", "other", "themselves", "itself"})
+_AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "be", "been"})
+_CLAUSE = tables.words("clause")
+# Words that open a clause of its own after the trigger's: "… to help people … when going to hospitals"
+_CLAUSE_ENDS = frozenset({"when", "while", "whereas", "because", "although", "if", "unless"})
+# A complementizer opens a clause whose subject follows: "announced that China would donate …".
+_THAT = frozenset({"that"})
+# "a request from the Government of Nepal", "at the invitation of": the phrase belongs to the noun.
+_REQUESTS = tables.words("requests")
+_EDGE = frozenset({",", ";", ":", '"', "“", "”", "—", "–"})
+
+
+@dataclass
+class MentionList:
+    """Coordinated mentions and what governs them: subject, object (of ``trigger``), a preposition or none."""
+
+    members: list[Mention]
+    slot: str
+    trigger: int | None = None  # index into the sentence's triggers, for "object"
+    jointly: bool = False  # "together with", "jointly with", "in cooperation with"
+
+    @property
+    def token_start(self) -> int:
+        return self.members[0].token_start
+
+
+def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> list[MentionList]:
+    """The sentence's mention lists with their governing slot."""
+    mentions = [m for m in work.in_sentence(work.mentions, sentence) if not _modifier(work, m)]
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        if groups and not m.ref and _joined(work, groups[-1], m, sentence, triggers):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    lists = [MentionList(g, *_governor(work, g[0], sentence, triggers)) for g in groups]
+    for item in lists:
+        item.jointly = item.slot == "with" and _jointly(work, item.token_start)
+    # "China's proposal" takes a role only as a direct object ("welcomed China's proposal")
+    return [item for item in lists if not _possessive(work, item.members[-1]) or item.slot == "object"]
+
+
+def _jointly(work: Work, start: int) -> bool:
+    """The "with" before the list is "together with", "jointly with", "in cooperation with" …"""
+    words = [work.doc[i].lower_ for i in range(max(0, start - 4), start)]
+    return "with" in words and bool(set(words[: words.index("with")]) & _JOINTLY)
+
+
+_JOINTLY = frozenset({"together", "jointly", "cooperation", "partnership", "coordination", "collaboration"})
+
+
+def _possessive(work: Work, m: Mention) -> bool:
+    following = work.doc[m.token_end].lower_ if m.token_end < len(work.doc) else ""
+    return following in {"'s", "’s", "'"} and m.source != "group"
+
+
+def _modifier(work: Work, m: Mention) -> bool:
+    """ "Sinopharm vaccine" (a name modifying an aid item) and vague tails ("and other countries") take no role."""
+    following = work.doc[m.token_end] if m.token_end < len(work.doc) else None
+    if following is not None and following.is_lower and following.lower_ in tables.aid_heads():
+        return True
+    if following is not None and following.lower_ in ("dollar", "dollars"):
+        return True  # "2 million US dollars": a currency, not the United States
+    if m.actor is not None and m.actor.group and re.match(r"\s*,?\s*(?:such as|including|like)\b", work.text[m.end :]):
+        return True  # "its sister cities such as Tokyo, Seoul, and Cologne": the members named stand for it
+    if m.actor is not None and m.actor.group and m.actor.count is None and m.actor.name.lower().startswith("other "):
+        return _tail_of_list(work, m)
+    return False
+
+
+def _tail_of_list(work: Work, m: Mention) -> bool:
+    """ "Mongolia, Russia, … and other countries": a vague tail after named members (not a whole argument)."""
+    previous = work.doc[m.token_start - 1].lower_ if m.token_start > 0 else ""
+    if previous not in ("and", "or", ","):
+        return False
+    earlier = [k for k in work.mentions if k.end <= m.start and k.actor and not k.actor.group]
+    return bool(earlier) and not work.text[earlier[-1].end : m.start].strip(" ,()").replace("and", "").strip(" ,()")
+
+
+def _joined(work: Work, group: list[Mention], right: Mention, sentence: Sentence, triggers: list[Trigger]) -> bool:
+    left = group[-1]
+    if any(t.token_start < right.token_start and t.token_end > left.token_end for t in triggers):
+        return False
+    gap = _APPOSITIVE.sub(",", work.text[left.end : right.start])  # ", two American companies, and Daimler"
+    words = [w.lower() for w in re.findall(r"\w+|[^\w\s]", gap)]
+    if not (words and all(w in _GLUE for w in words) and any(w in _JOINERS for w in words)):
+        return False
+    # "…to 34 sister city leaders, and the city donated …": a new subject starts a new list
+    return not (_starts_clause(work, right, triggers) and _governor(work, group[0], sentence, triggers)[0] != "subject")
+
+
+def _starts_clause(work: Work, m: Mention, triggers: list[Trigger]) -> bool:
+    """True when a trigger follows the mention, past auxiliaries and adverbs: the mention is its subject."""
+    i = m.token_end
+    starts = {t.token_start for t in triggers}
+    while i < len(work.doc) and i - m.token_end < 4:
+        if i in starts:
+            return True
+        word = work.doc[i].lower_
+        if not (word in _AUX or word.endswith("ly") or word in {"also", "then", "has", "have", "promptly"}):
+            return False
+        i += 1
+    return False
+
+
+def _governor(work: Work, first: Mention, sentence: Sentence, triggers: list[Trigger]) -> tuple[str, int | None]:
+    """Read back from a list's first word to what governs it."""
+    doc = work.doc
+    starts = {i: k for k, t in enumerate(triggers) for i in range(t.token_start, t.token_end)}
+    for i in range(first.token_start - 1, max(sentence.token_start, first.token_start - 16) - 1, -1):
+        word = doc[i].lower_
+        if i in starts:
+            return "object", starts[i]  # "met officials of the Ministry of … of Nepal": the NP stands for Nepal
+        if word == "from" and i > 0 and doc[i - 1].lower_ in _PERSONNEL:
+            continue  # "vaccinators … from Afghanistan": the personnel stand for their country
+        if word == "of" and i > 0 and doc[i - 1].lower_ == "invitation":
+            return "invitation", None  # "at the invitation of the Lao government": the beneficiary
+        if word in PREPOSITIONS:
+            return (word, None) if i == 0 or doc[i - 1].lower_ not in _REQUESTS else ("none", None)
+        if word in _EDGE or word in _AUX or word in _THAT:
+            return ("subject", None) if word not in _AUX else ("aux", None)
+        if word in _PRONOUNS and i > 0 and doc[i - 1].lower_ == "among":
+            continue  # "…, among them Barcelona, Lille …"
+        if word in _PRONOUNS or word in _CLAUSE or _verb_like(doc[i]):
+            return "none", None
+    return ("subject", None) if first.token_start - sentence.token_start < 16 else ("none", None)
+
+
+def _verb_like(token: Any) -> bool:
+    """A lower-case past form ("implemented", "attached"): a clause's verb, so what follows is its object."""
+    word = token.text
+    return word.islower() and word.endswith("ed") and "-" not in word and word not in _ED_ADJECTIVES
+
+
+_ED_ADJECTIVES = tables.words("ed_adjectives")
+
+
+_PERSONNEL = frozenset(tables.word_classes().get("personnel", frozenset()))
+
+
+def assign(work: Work, sentence: Sentence, triggers: list[Trigger], lists: list[MentionList]) -> list[Roles]:
+    """Roles for each trigger of a sentence, in trigger order."""
+    frames = tables.frames()
+    out: list[Roles] = []
+    for k, trigger in enumerate(triggers):
+        frame = frames.get(trigger.frame, {})
+        roles = Roles()
+        nxt = triggers[k + 1].token_start if k + 1 < len(triggers) else sentence.token_end
+        barriers = [b for b in work.barriers if trigger.token_end <= b < nxt]
+        barriers += [i for i in range(trigger.token_end, nxt) if work.doc[i].lower_ in _CLAUSE_ENDS]
+        nxt = barriers[0] if barriers else nxt
+        prev_end = triggers[k - 1].token_end if k > 0 else sentence.token_start
+        subjects = _subjects(work, trigger, lists, triggers)
+        for item in lists:
+            slot = _slot(item, k, trigger, nxt, prev_end, subjects)
+            if slot is None:
+                continue
+            role = frame.get(slot, "none")
+            if role == "none":
+                continue
+            for m in item.members:
+                if slot == "from" and trigger.frame == "give" and m.actor is not None and m.actor.group:
+                    continue  # "flew ventilators from its municipal clinics": where the aid came from
+                if role == "places" and (
+                    m.source == "reference" or m.actor is None or (m.actor.group and m.actor.count is None)
+                ):
+                    continue
+                if m.actor is not None:
+                    getattr(roles, role).append(m.actor)
+                elif m.ref:
+                    roles.pending.append((role, m))  # "they", "he": resolved by the assembler
+        if trigger.nominal and not roles.agents:
+            roles.agents.extend(_owner(work, trigger))
+        out.append(roles)
+    return out
+
+
+def _owner(work: Work, trigger: Trigger) -> list[Actor]:
+    """ "China's donation of …": the possessor of a noun trigger is its agent."""
+    if trigger.token_start < 1 or work.doc[trigger.token_start - 1].lower_ not in ("'s", "’s"):
+        return []
+    owner = [m for m in work.mentions if m.token_end == trigger.token_start - 1 and m.actor]
+    return [owner[0].actor] if owner else []
+
+
+def _slot(item: MentionList, k: int, trigger: Trigger, nxt: int, prev_end: int, subjects: list[Any]) -> str | None:
+    """The frame slot a list fills for trigger ``k``, or None when it belongs to no slot of it."""
+    after = trigger.token_end <= item.token_start < nxt
+    if item.slot == "object":
+        return "object" if item.trigger == k else None
+    if any(item is s for s in subjects):
+        return "passive_subject" if trigger.passive else "subject"
+    if item.slot in PREPOSITIONS and after:
+        if item.slot == "by" and not trigger.passive:
+            return "by_active"
+        if item.slot in ("in", "at") and item.token_start - trigger.token_end > 9:
+            return None  # "… concerning travelers arriving in Beijing": deep in the object, not the event's place
+        return item.slot
+    in_clause = prev_end <= item.token_start < trigger.token_start
+    if item.slot in ("from", "by") and in_clause and trigger.passive:
+        return item.slot  # "masks from Japan were delivered"
+    if item.slot in ("for", "to") and in_clause and trigger.passive and not trigger.reduced:
+        return item.slot  # "1.5 lakh doses for Bhutan … were flown out"
+    if item.slot == "invitation" and item.token_start < trigger.token_start:
+        return "invitation"
+    if item.slot == "with" and in_clause and item.jointly:
+        return "with_before"  # "Together with WHO, IOM conducted …"
+    return None
+
+
+def _subjects(work: Work, trigger: Trigger, lists: list[MentionList], triggers: list[Trigger]) -> list[MentionList]:
+    """The nearest subject list before the trigger, with the lists coordinated with it ("X, as well as Y")."""
+    before = [m for m in lists if m.slot == "subject" and m.members[-1].token_end <= trigger.token_start]
+    if not before:
+        return []
+    chain = [before[-1]]
+    if trigger.nominal and _trigger_between(triggers, chain[0].members[-1].token_end, trigger.token_start):
+        return []  # "…, and donations to us": the noun has no subject of its own
+    for item in reversed(before[:-1]):
+        gap_start, gap_end = item.members[-1].token_end, chain[0].token_start
+        words = " ".join(work.doc[i].lower_ for i in range(gap_start, gap_end))
+        if _trigger_between(triggers, gap_start, gap_end) or not re.match(r",?\s*(?:and|as well as)\b", words):
+            break
+        chain.insert(0, item)
+    return chain
+
+
+def _trigger_between(triggers: list[Trigger], start: int, end: int) -> bool:
+    return any(start <= t.token_start < end for t in triggers)

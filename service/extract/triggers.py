@@ -1,0 +1,281 @@
+"""Triggers: the words that report an event, typed by the rules of ``lexicon/triggers.jsonl``.
+
+A spaCy ``Matcher`` finds every rule's words (verbs in all their forms, nouns, phrases); for each
+word the first rule whose object class fits wins ("sent letters" → communication, "sent a medical
+team" → deployment, "sent masks" → aid delivery). Then the context decides whether the word
+reports an event at all (:mod:`service.extract.context`). Rules of type "none" ("exported",
+"said") report no event but end the clause of the trigger before them. A headline reports an event
+only through a verb ("Partner city Beijing sends …"), never through a noun alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+
+from service.extract import tables
+from service.extract.context import judge, reduced_passive
+from service.extract.sentences import pipeline
+from service.extract.work import Trigger, Work
+
+# Words after which a verb form is a noun: "winning high praises", "in tight supply".
+_NOUN_AFTER = tables.words("noun_after")
+_HEADER = re.compile(r"^\s*(?:date|source|author|topics?|editor|tags?|fontsize|published|updated)\s*:", re.I)
+
+
+def inflect(lemma: str) -> set[str]:
+    """Regular forms of an English verb: donate → donate, donates, donated, donating."""
+    forms = {lemma}
+    vowels = "aeiou"
+    cvc = (
+        len(lemma) <= 4
+        and len(lemma) >= 3
+        and lemma[-1] not in vowels + "wxy"
+        and lemma[-2] in vowels
+        and lemma[-3] not in vowels
+    )
+    stem = lemma + lemma[-1] if cvc else lemma
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(lemma + "es")
+    elif lemma.endswith("y") and lemma[-2] not in vowels:
+        forms.add(lemma[:-1] + "ies")
+    else:
+        forms.add(lemma + "s")
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", (lemma[:-1] if not lemma.endswith("ee") else lemma) + "ing"}
+    elif lemma.endswith("y") and lemma[-2] not in vowels:
+        forms |= {lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        forms |= {stem + "ed", stem + "ing"}
+    return forms
+
+
+@lru_cache(maxsize=1)
+def verb_forms() -> frozenset[str]:
+    """Every form of every trigger verb ("provided", "donating"): words that cannot modify an aid item."""
+    forms: set[str] = set()
+    for rule in tables.trigger_rules():
+        if "verb" in rule:
+            forms |= inflect(rule["verb"]) | set(rule.get("forms", []))
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=1)
+def _single_items() -> frozenset[str]:
+    """One-word aid item forms ("masks", "ventilators"): each names aid by itself."""
+    return frozenset(form for form in tables.aid_items() if " " not in form)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[Any, dict[str, dict[str, Any]]]:
+    """A PhraseMatcher over every rule's words (verb forms, nouns, phrases), and the rules by name; built once.
+
+    A PhraseMatcher is a hash lookup per token, an order of magnitude faster here than a token-pattern
+    Matcher with the same vocabulary; particles ("give away") are checked after the match."""
+    nlp = pipeline()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    rules: dict[str, dict[str, Any]] = {}
+    for rule in tables.trigger_rules():
+        rules[rule["rule"]] = rule
+        words = rule.get("noun", []) + rule.get("phrase", [])
+        if "verb" in rule:
+            words += sorted(inflect(rule["verb"]) | set(rule.get("forms", [])))
+        matcher.add(rule["rule"], list(nlp.tokenizer.pipe(words)))
+    return matcher, rules
+
+
+def _matches_by_sentence(work: Work, matcher: Any) -> dict[int, list[tuple[str, int, int]]]:
+    """Every match of the whole document, filed under its sentence (matches across sentences are dropped)."""
+    sentence_of = {}
+    for sentence in work.sentences:
+        for i in range(sentence.token_start, sentence.token_end):
+            sentence_of[i] = sentence.index
+    out: dict[int, list[tuple[str, int, int]]] = {}
+    for match_id, start, end in matcher(work.doc):
+        index = sentence_of.get(start)
+        if index is not None and sentence_of.get(end - 1) == index:
+            out.setdefault(index, []).append((work.doc.vocab.strings[match_id], start, end))
+    return out
+
+
+def _particle(doc: Any, rule: dict[str, Any], end: int, hi: int) -> int | None:
+    """The end of "give away" / "hand them over": the particle right after the verb or one word later."""
+    if "particle" not in rule:
+        return end
+    words = rule["particle"].split()
+    for gap in (0, 1):
+        at = end + gap
+        if gap and (at > hi or not doc[end].is_alpha):
+            break
+        if [t.lower_ for t in doc[at : at + len(words)]] == words:
+            return at + len(words)
+    return None
+
+
+def find_triggers(work: Work) -> Work:
+    """Fill ``work.triggers`` in text order: one trigger per word, the first fitting rule winning."""
+    matcher, rules = _matcher()
+    order = {name: i for i, name in enumerate(rules)}
+    found: dict[int, Trigger] = {}
+    barriers: set[int] = set()
+    title = " ".join((work.document.title or "").split())
+    by_sentence = _matches_by_sentence(work, matcher)
+    for sentence in work.sentences:
+        text = work.text[sentence.start : sentence.end]
+        if _HEADER.match(text):
+            continue
+        headline = bool(title) and " ".join(text.split()) == title
+        matches = sorted(by_sentence.get(sentence.index, []), key=lambda m: (m[1], order[m[0]], m[1] - m[2]))
+        for name, start, end in matches:
+            rule = rules[name]
+            end = _particle(work.doc, rule, end, sentence.token_end)
+            if end is None:
+                continue
+            if start in found or any(t.token_start <= start < t.token_end for t in found.values()):
+                continue
+            if rule["type"] == "none" or (headline and "noun" in rule):
+                barriers.add(start)  # "exported", "said": no event, but the end of the clause before
+                continue
+            trigger = _trigger(work, rule, start, end, sentence, found)
+            if trigger is not None:
+                found[start] = trigger
+    work.barriers = sorted(barriers - set(found))
+    work.triggers = sorted(found.values(), key=lambda t: t.start)
+    return work
+
+
+def _trigger(
+    work: Work, rule: dict[str, Any], start: int, end: int, sentence: Any, earlier: Any = ()
+) -> Trigger | None:
+    doc = work.doc
+    lo, hi = sentence.token_start, sentence.token_end
+    verb = "verb" in rule
+    if verb and _not_a_verb(doc, rule, start, end, lo, hi):
+        return None
+    reduced = verb and not rule.get("intransitive") and reduced_passive(doc, start, lo, hi) == "passive"
+    if reduced and rule["type"] in ("policy_measure", "cooperation_agreement", "statement_of_support", "meeting"):
+        return None  # "the measures taken by", "contracts signed by": a noun described, no event reported
+    passive = verb and (_passive(doc, start, lo) or reduced)
+    if (passive and rule.get("no_passive")) or not _conditions_hold(work, rule, start, end, lo, hi):
+        return None
+    if "object" in rule:
+        end = _object_end(work, rule, start, end, lo, hi, passive)
+        if end is None:
+            return None
+    if rule.get("fold") and doc[start].lower_.endswith("ing") and any(lo <= t < start for t in earlier):
+        return None  # "sent a message …, expressing condolences": the main verb decides
+    context = judge(doc, start, lo, hi, "noun" not in rule, not rule.get("intransitive"))
+    if context == "none":
+        return None
+    nominal = "noun" in rule
+    return Trigger(
+        *(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), start, end, sentence.index),
+        *(rule["type"], rule["frame"], rule["rule"]),
+        passive=passive,
+        reduced=reduced,
+        items_before=passive or nominal or "subject" in rule,
+        nominal=nominal,
+        planned=context == "planned",
+        confidence=float(rule.get("confidence", 0.8)),
+    )
+
+
+def _conditions_hold(work: Work, rule: dict[str, Any], start: int, end: int, lo: int, hi: int) -> bool:
+    """The rule's own conditions: subject class, context phrase, no imperative, no running total, no "that"."""
+    doc = work.doc
+    if "subject" in rule and not _subject_head(work, rule["subject"], start, lo):
+        return False
+    if "context" in rule and not any(c in work.text[doc[lo].idx : doc[start].idx].lower() for c in rule["context"]):
+        return False
+    if "verb" in rule and _imperative(doc, start, lo):
+        return False  # "For more information, visit www.usaid.gov."
+    if rule.get("no_total") and "total" in [t.lower_ for t in doc[end : min(hi, end + 3)]]:
+        return False  # "brings total assistance to nearly $5 million": a running total, no new aid
+    return not (rule.get("no_that") and end < hi and doc[end].lower_ == "that")  # "announced that …"
+
+
+def _object_end(work: Work, rule: dict[str, Any], start: int, end: int, lo: int, hi: int, passive: bool) -> int | None:
+    """Where the trigger ends once its object class is found (None: no object of the class)."""
+    where = _object_word(work, rule["object"], start, end, lo, hi, passive)
+    if where is None:
+        return None
+    if {t.lower_ for t in work.doc[where + 1 : min(hi, where + 3)]} & set(rule.get("not_followed_by", ())):
+        return None
+    return where + 1 if rule.get("span") == "object" else end
+
+
+def _money_at(work: Work, offset: int) -> bool:
+    """An amount of money starts here ("EUR 500,000", "$2 million"): money is aid."""
+    return any(a.start == offset and a.aid.value is not None and a.aid.category == "funds" for a in work.aid)
+
+
+def _imperative(doc: Any, start: int, lo: int) -> bool:
+    """A bare verb opening its sentence, or after "For more information," / "please"."""
+    word = doc[start].lower_
+    if word.endswith(("ed", "ing", "s")) and word not in ("address",):
+        return False
+    before = " ".join(t.lower_ for t in doc[lo:start])
+    return start == lo or before.endswith("please") or before.startswith(("for more information", "for further"))
+
+
+def _subject_head(work: Work, name: str, start: int, lo: int) -> bool:
+    """The subject's head right before the verb is of the class ("20 lakh doses reached", "the shipment arrived",
+    "a second flight with nutrition products … is scheduled to leave")."""
+    words = tables.word_classes().get(name, frozenset()) | (_single_items() if name == "aid" else frozenset())
+    doc = work.doc
+    i = start - 1
+    while i >= lo and (doc[i].lower_ in _SKIP_TO_SUBJECT or doc[i].lower_.endswith("ly")):
+        i -= 1
+    if i >= lo and doc[i].lower_ in words:
+        return True
+    # "A second flight with nutrition products for children is scheduled to leave": the subject opens the clause
+    clause = [t.lower_ for t in doc[lo:start]]
+    commas = [k for k, w in enumerate(clause) if w == ","]
+    opening = clause[commas[-1] + 1 :] if commas else clause
+    return any(w in words for w in opening[:8])
+
+
+_SKIP_TO_SUBJECT = tables.words("skip_to_subject")
+
+
+def _not_a_verb(doc: Any, rule: dict[str, Any], start: int, end: int, lo: int, hi: int) -> bool:
+    """ "high praises", "AI-assisted", "Supply of …": the verb's form used as a noun or adjective."""
+    if doc[start].lower_ in rule.get("skip_forms", ()):
+        return True
+    if start > lo and (doc[start - 1].lower_ in _NOUN_AFTER or doc[start - 1].text == "-"):
+        return True
+    return "particle" not in rule and end < hi and doc[end].lower_ == "of"
+
+
+def _passive(doc: Any, start: int, lo: int) -> bool:
+    word = doc[start].lower_
+    if not (
+        word.endswith(("ed", "en")) or word in {"sent", "held", "met", "set", "brought", "given", "taken", "flown"}
+    ):
+        return False
+    for i in range(start - 1, max(lo, start - 3) - 1, -1):
+        if doc[i].lower_ in {"is", "are", "was", "were", "be", "been", "being"}:
+            return True
+        if not doc[i].is_alpha or not doc[i].lower_.endswith("ly"):
+            return False
+    return False
+
+
+def _object_word(work: Work, name: str, start: int, end: int, lo: int, hi: int, passive: bool) -> int | None:
+    """The token of the object class in the trigger's object (before a passive trigger), or None."""
+    words = tables.word_classes().get(name, frozenset())
+    heads = _single_items() if name == "aid" else frozenset()
+    doc = work.doc
+    span = range(max(lo, start - 10), start) if passive else range(end, min(hi, end + 14))
+    for i in reversed(span) if passive else span:
+        word = doc[i].lower_
+        if word in {";", "."} or (word == "," and not passive and i + 1 < hi and doc[i + 1].lower_ in {"and", "while"}):
+            break
+        if not passive and i > end and word in verb_forms() and doc[i - 1].lower_ in {"and", "or", ","}:
+            break  # "offer … services and provide necessary materials": the object of the next verb
+        if word in words or word in heads or (name == "aid" and _money_at(work, doc[i].idx)):
+            return i
+    return None

@@ -3,8 +3,6 @@ elsewhere, and runs a query against this server."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,27 +11,6 @@ from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        pytest.skip("Debian's chromium is not installed (make setup-test installs it)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def wait_until(page: object, predicate: str) -> None:
@@ -46,8 +23,8 @@ def wait_until(page: object, predicate: str) -> None:
     raise AssertionError(f"never true: {predicate}")
 
 
-def test_sparql_editor_runs_a_query_in_chromium(chromium: object, live: LiveServer) -> None:
-    context = chromium.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+def test_sparql_editor_runs_a_query_in_chromium(browser: object, live: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     problems: list[str] = []
     elsewhere: list[str] = []

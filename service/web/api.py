@@ -1,0 +1,136 @@
+"""The JSON API behind the pages: events, actors, documents, stats, exports and its OpenAPI description.
+
+Each view reads its arguments, calls one function of ``service.timeline`` and returns JSON;
+errors become ``{"ok": false, "status": …, "error": …}`` in ``service.web.errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+
+from service.timeline import documents, export, openapi
+from service.timeline.actors import find_actors
+from service.timeline.events import Finder
+from service.timeline.filters import parse_cursor, parse_filter, parse_limit
+from service.timeline.stats import timeline_stats
+from service.timeline.view import window_view
+from service.web.runtime import runtime
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _args() -> dict[str, list[str]]:
+    return request.args.to_dict(flat=False)
+
+
+def _finder() -> Finder:
+    rt = runtime()
+    return Finder(rt.store, rt.iris)
+
+
+def _next_link(cursor: str | None) -> str | None:
+    """This request's URL with the next page's cursor."""
+    if cursor is None:
+        return None
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"] + [("cursor", cursor)]
+    return url_for("api.events") + "?" + urlencode(args)
+
+
+@bp.get("/events")
+def events() -> Response:
+    """A page of events matching the filters."""
+    args = _args()
+    page = _finder().page(parse_filter(args), parse_limit(args), parse_cursor(args))
+    window = {"start": page.start.isoformat(), "end": page.end.isoformat()} if page.start and page.end else None
+    return jsonify(
+        {"events": page.events, "next": page.next, "window": window, "links": {"next": _next_link(page.next)}}
+    )
+
+
+@bp.get("/timeline")
+def timeline_window() -> Response:
+    """What the timeline draws for a window."""
+    args = _args()
+    return jsonify(window_view(_finder(), parse_filter(args), parse_limit(args, default=500)))
+
+
+@bp.get("/events/histogram")
+def histogram() -> Response:
+    """Events per month (year) of the window."""
+    return jsonify(_finder().histogram(parse_filter(_args())))
+
+
+@bp.get("/events/<path:key>")
+def event(key: str) -> Response:
+    """One event by its key."""
+    return jsonify(_finder().event(key))
+
+
+@bp.get("/actors")
+def actors() -> Response:
+    """Actor autocomplete."""
+    args = _args()
+    only = parse_filter({"actor": args.get("actor", [])}).actors
+    return jsonify({"actors": find_actors(runtime().store, request.args.get("q"), parse_limit(args, 20), only)})
+
+
+@bp.get("/documents")
+def document_list() -> Response:
+    """The documents."""
+    rt = runtime()
+    return jsonify({"documents": documents.list_documents(rt.store, rt.iris)})
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id: str) -> Response:
+    """One document with its text cut into segments."""
+    rt = runtime()
+    doc: dict[str, Any] = documents.get_document(rt.store, rt.iris, doc_id)
+    doc["segments"] = documents.segments_json(doc["segments"])
+    return jsonify(doc)
+
+
+@bp.get("/stats")
+def stats() -> Response:
+    """The dataset's figures."""
+    rt = runtime()
+    return jsonify(timeline_stats(rt.store, rt.iris))
+
+
+def _download(chunks: Any, mimetype: str, filename: str) -> Response:
+    resp = Response(stream_with_context(chunks), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+@bp.get("/export/events.json")
+def export_json() -> Response:
+    """Export as event JSON."""
+    f = parse_filter(_args())
+    return _download(export.json_chunks(export.iter_events(_finder(), f), f), "application/json", "events.json")
+
+
+@bp.get("/export/events.csv")
+def export_csv() -> Response:
+    """Export as CSV."""
+    f = parse_filter(_args())
+    return _download(export.csv_chunks(export.iter_events(_finder(), f)), "text/csv", "events.csv")
+
+
+@bp.get("/export/timelinejs.json")
+def export_timelinejs() -> Response:
+    """Export as TimelineJS JSON."""
+    f = parse_filter(_args())
+    doc = export.timelinejs(export.iter_events(_finder(), f), "Eventgraph timeline")
+    resp = jsonify(doc)
+    resp.headers["Content-Disposition"] = 'attachment; filename="timelinejs.json"'
+    return resp
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI description."""
+    return jsonify(openapi.describe(runtime().version))

@@ -20,8 +20,10 @@ _SETTINGS = {
 }
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-# 03/04/2021 is March or April depending on the writer's country: refuse to guess.
-_AMBIGUOUS = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
+# 03/04/2021 is March or April depending on the writer's country: refuse to guess. With dots
+# (12.03.2021) the day comes first wherever the style is used (Europe, Russia, much of Asia).
+_AMBIGUOUS = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 
@@ -32,12 +34,17 @@ def parse_date_line(line: str) -> date | None:
     datetime.date(2020, 10, 20)
     >>> parse_date_line("03/04/2021") is None
     True
+    >>> parse_date_line("12.03.2021")
+    datetime.date(2021, 3, 12)
     """
     value = line.strip()
     if not value or len(value) > MAX_LINE:
         return None
     if match := _ISO.fullmatch(value) or _CJK.match(value):
         return _ymd(*match.groups())
+    if match := _DOTTED.fullmatch(value):
+        day, month, year = match.groups()
+        return _ymd(year, month, day)
     if (match := _AMBIGUOUS.fullmatch(value)) and _ambiguous(match):
         return None
     if not _YEAR.search(value):

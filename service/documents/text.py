@@ -35,6 +35,16 @@ LANGUAGE_NAMES = frozenset(
     {"english", "chinese", "中文", "简体中文", "繁體中文", "français", "francais", "español", "espanol"}
     | {"русский", "deutsch", "日本語", "한국어", "العربية"}
 )
+# Page furniture of press releases: "Press Release No. 45/2021", "FOR IMMEDIATE RELEASE".
+_FURNITURE = re.compile(
+    r"(?:(?:press|news|media)\s+(?:releases?|statements?)(?:\s+no\.?\s*[\w/-]+)?|for\s+immediate\s+release)",
+    re.IGNORECASE,
+)
+# The head noun of an issuing body: a header line built around one is the publisher, not the title.
+_ORG_HEAD = re.compile(
+    r"\b(?:Ministry|Government|Office|Department|Agency|Embassy|Consulate|Administration|Commission|Council"
+    r"|Secretariat|Bureau|Mission|Municipality|Programme|Organi[sz]ation|Committee|Authority|Press Relations)\b"
+)
 NAME_CONNECTORS = frozenset({"and", "&", "of", "the", "de", "van", "von", "der", "du", "la", "le", "al", "bin"})
 
 _LABEL = re.compile(r"(?P<label>[A-Za-z][A-Za-z ]{0,24}?)\s*[:：]\s*(?P<value>.*)")
@@ -107,6 +117,8 @@ def _classify(line: str) -> Line:
         return "junk", line
     if parse_date_line(line):
         return "date", line
+    if _FURNITURE.fullmatch(line):
+        return "junk", line
     if (match := _SOURCE_PREFIX.fullmatch(line)) and _names_like(match.group("value"), min_names=1):
         return "source", match.group("value")
     if (match := _DATE_PREFIX.fullmatch(line)) and parse_date_line(match.group("value")):
@@ -150,6 +162,9 @@ def _take_plain(plain: list[str], found: dict[str, Any]) -> None:
     if len(plain) >= 2 and _publisher_like(plain[0]) and len(plain[1].split()) > len(plain[0].split()):
         found.setdefault("source", plain[0])
         plain = plain[1:]
+    while len(plain) >= 2 and _issuer_like(plain[0]):
+        found.setdefault("source", plain[0])  # "Ministry of External Affairs" / "Government of India"
+        plain = plain[1:]
     found.setdefault("title", plain[0])
     names = [line for line in plain[1:] if _names_like(line, min_names=2)]
     if names:
@@ -179,6 +194,17 @@ def _dateline(line: str) -> re.Match[str] | None:
 def _publisher_like(line: str) -> bool:
     words = line.split()
     return len(line) <= 40 and len(words) <= 4 and line[-1] not in ".!?,;:" and all(w[0].isupper() for w in words)
+
+
+def _issuer_like(line: str) -> bool:
+    """The name of an issuing body: built around an organisation's head noun, in title case."""
+    words = [w for w in re.split(r"[\s,()]+", line) if w and w.lower() not in NAME_CONNECTORS | {"for", "on", "in"}]
+    return (
+        bool(_ORG_HEAD.search(line))
+        and line[-1] not in ".!?:;"
+        and len(words) <= 16
+        and all(w[0].isupper() or not w[0].isalpha() for w in words)
+    )
 
 
 def _names_like(value: str, *, min_names: int) -> bool:

@@ -61,6 +61,9 @@ def test_text_seed_004_labels_and_trailing_author(seeds_dir: Path) -> None:
         ("Aid arrives in Rome\n2021年3月12日", {"published": "2021-03-12"}),
         ("Aid arrives in Rome\n03/04/2021", {}),  # day and month could be either way round
         ("Aid arrives in Rome\n13/04/2021", {"published": "2021-04-13"}),
+        ("Aid arrives in Rome\nDate: 12.03.2021", {"published": "2021-03-12"}),  # dots: day first
+        ("Aid arrives in Rome\nDate: 31.02.2021", {}),  # no such day
+        ("Aid arrives in Rome\nPress Release No. 45/2021\nFOR IMMEDIATE RELEASE", {}),
         ("Aid arrives in Rome\nUpdated: March 3, 2021", {}),  # an update is not the publication
     ],
 )
@@ -68,6 +71,33 @@ def test_text_header_styles(header: str, expected: dict[str, str]) -> None:
     found = guess(f"{header}\n\n{PROSE}")
     assert found.get("title") == "Aid arrives in Rome"
     assert {k: str(v) for k, v in found.items() if k != "title"} == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "source", "title"),
+    [
+        (
+            "Ministry of External Affairs\nGovernment of India\n\nPress Release\n\nSupply of vaccines to partners",
+            "Ministry of External Affairs",
+            "Supply of vaccines to partners",
+        ),
+        (
+            "U.S. Agency for International Development\nOffice of Press Relations\n\nFOR IMMEDIATE RELEASE\n"
+            "Thursday, June 23, 2022\n\nUNITED STATES PROVIDES $12 MILLION FOR BANGLADESH",
+            "U.S. Agency for International Development",
+            "UNITED STATES PROVIDES $12 MILLION FOR BANGLADESH",
+        ),
+        # A title that names a ministry but reads as a sentence stays the title.
+        (
+            "Ministry of Civil Defence (EMERCOM of Russia)\n\nRussian Emergencies Ministry delivers aid to Tajikistan",
+            "Ministry of Civil Defence (EMERCOM of Russia)",
+            "Russian Emergencies Ministry delivers aid to Tajikistan",
+        ),
+    ],
+)
+def test_text_issuing_bodies_above_the_title(header: str, source: str, title: str) -> None:
+    found = guess(f"{header}\n\n{PROSE}")
+    assert (found.get("source"), found.get("title")) == (source, title)
 
 
 @pytest.mark.parametrize(

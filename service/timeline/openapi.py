@@ -211,6 +211,18 @@ def _paths() -> dict[str, Any]:
         "/api/export/events.csv": _get("Export as CSV", FILTERS, csv, ERRORS),
         "/api/export/timelinejs.json": _get("Export as TimelineJS 3 JSON (Knight Lab)", FILTERS,
                                             _json({"type": "object"}), ERRORS),
+        "/api/queries": _get("The named queries of queries/: name, title, description, parameters and defaults", [],
+                             _json({"type": "object", "properties": {"queries": {"type": "array"}}}), {}),
+        "/api/queries/{name}": _get(
+            "Run a named query; its parameters are query-string arguments, bound as RDF terms (never pasted in)",
+            [_param("name", "The query's name (its file name without .rq).", {"type": "string"}, where="path",
+                    required=True),
+             _param("format", "json (default), csv, tsv, xml; turtle, ntriples, jsonld … for CONSTRUCT.",
+                    {"type": "string"})],
+            {"description": "SPARQL results, negotiated as /sparql does",
+             "content": {"application/sparql-results+json": {"schema": {"type": "object"}},
+                         "text/csv": {"schema": {"type": "string"}}, "text/turtle": {"schema": {"type": "string"}}}},
+            {**ERRORS, **NOT_FOUND}),
         "/api/openapi.json": _get("This description", [], _json({"type": "object"}), {}),
     }  # fmt: skip
 

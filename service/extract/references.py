@@ -29,6 +29,8 @@ from service.model import Actor
 
 _CITY_AND_COUNTRY = ("author", "city", "country")
 _GOVERNMENT = re.compile(r"\b(?:government|ministry|embassy|consulate|presidency)\b", re.IGNORECASE)
+# "donations to us at both the city and district levels": the pronoun is the city, not the office.
+_AT_CITY_LEVEL = re.compile(r"\s+at\s+(?:both\s+|all\s+)?the\s+(?:city|municipal|district)\b", re.IGNORECASE)
 _REPORTED = re.compile(
     r"\b(?:said|says|stated|announced|added|noted|reported|confirmed)\s+(?:that\s+)?$", re.IGNORECASE
 )
@@ -57,6 +59,8 @@ def _reference(work: Work, m: re.Match[str]) -> Mention | None:
     if words.isupper() and len(words) > 1 and words.lower() in ("us", "we", "it"):
         return None  # "US" is the United States
     target = tables.references()[" ".join(words.lower().split())]
+    if target == "author" and words.lower() in ("we", "us") and _AT_CITY_LEVEL.match(work.text, m.end()):
+        target = "city"
     if words.lower() == "it":
         if _REPORTED.search(work.text[max(0, m.start() - 20) : m.start()]):
             target = "reporter"  # "AFAD said it had also dispatched …": it is the one who said so

@@ -112,10 +112,7 @@ class InProcess:
         from service.store.oxigraph import OxigraphStore
 
         try:
-            if isinstance(self.store, OxigraphStore):
-                result = evaluate(self.store.raw, job)
-            else:
-                result = self.store.query(job.text, default_graph=job.default_graphs, named_graphs=job.named_graphs)
+            result = evaluate(self.store.raw, job) if isinstance(self.store, OxigraphStore) else self._remote(job)
             heads: list[Head] = []
             chunks: list[bytes] = []
             write_result(result, job, heads.append, chunks.append)
@@ -124,6 +121,19 @@ class InProcess:
         except (OSError, RuntimeError) as exc:
             raise_error("store", str(exc), job.text)
         return Stream(heads[0], iter(chunks), sum(map(len, chunks)))
+
+    def _remote(self, job: Job) -> object:
+        """A remote store gets the endpoint's base IRI as a BASE line; its syntax errors are
+        reported at the position in the user's text, as the embedded store's are."""
+        from service.sparql.syntax import syntax_error
+
+        prefix = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
+        try:
+            return self.store.query(prefix + job.text, default_graph=job.default_graphs, named_graphs=job.named_graphs)
+        except QueryError as exc:
+            if "error at " not in exc.message:
+                raise
+            raise QueryError(syntax_error(exc.message, job.text, prefix.count("\n"))) from None
 
     def start(self) -> None:
         pass

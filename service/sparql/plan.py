@@ -15,7 +15,7 @@ from service.sparql import conneg, federation
 from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.sparql.syntax import syntax_error
-from service.sparql.tokens import modify_where_positions, query_form, tokenize, top_level_words, unescape
+from service.sparql.tokens import Token, modify_where_positions, query_form, tokenize, top_level_words, unescape
 
 _NAMES = {fmt: name for name, fmt in conneg.FORMAT_NAMES.items()}
 
@@ -34,16 +34,40 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         graph_fmt = _negotiate(op, accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
     elif form is not None:
         select_fmt = _negotiate(op, accept, conneg.RESULT_FORMATS, QueryResultsFormat.JSON)
+    default_graphs = op.default_graphs if op.has_dataset else None
+    named_graphs = op.named_graphs if op.has_dataset else None
+    use_query_dataset = not op.has_dataset and bool(top_level_words(tokens, "FROM"))
+    if use_query_dataset and (dataset := from_clauses(tokens)) is not None:
+        # The query's own FROM clauses, sent as the protocol's dataset: the same meaning, and a
+        # remote store that makes its default graph the union (Oxigraph's server) ignores FROM.
+        (default_graphs, named_graphs), use_query_dataset = dataset, False
     return Job(
         text=op.text,
-        default_graphs=op.default_graphs if op.has_dataset else None,
-        named_graphs=op.named_graphs if op.has_dataset else None,
-        use_query_dataset=not op.has_dataset and bool(top_level_words(tokens, "FROM")),
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        use_query_dataset=use_query_dataset,
         base_iri=base_iri,
         select_format=_NAMES[select_fmt],
         graph_format=_NAMES[graph_fmt],
         max_rows=settings.max_result_rows,
     )
+
+
+def from_clauses(tokens: list[Token]) -> tuple[list[str], list[str]] | None:
+    """The IRIs of the top-level ``FROM`` and ``FROM NAMED`` clauses; None when one names its graph
+    by a prefixed or relative name (the engine then resolves the query's own dataset)."""
+    default: list[str] = []
+    named: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.depth or not token.is_word("FROM"):
+            continue
+        rest = tokens[index + 1 : index + 3]
+        is_named = bool(rest) and rest[0].is_word("NAMED")
+        target = rest[1] if is_named and len(rest) > 1 else rest[0] if rest and not is_named else None
+        if target is None or target.kind != "iri" or ":" not in target.text:
+            return None
+        (named if is_named else default).append(unescape(target.text[1:-1]))
+    return default, named
 
 
 def _negotiate(op: Operation, accept: str | None, supported: Sequence[conneg.F], default: conneg.F) -> conneg.F:

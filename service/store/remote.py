@@ -25,6 +25,8 @@ from pyoxigraph import (
     QueryResultsFormat,
     RdfFormat,
     Store,
+    Triple,
+    parse,
     parse_query_results,
     serialize,
 )
@@ -44,15 +46,14 @@ BATCH_QUADS = 50_000
 class Endpoints:
     query: str
     update: str
+    graph_store: str | None = None  # the Graph Store Protocol endpoint, where the layout tells it
 
     @classmethod
     def from_url(cls, url: str, update: str | None = None) -> Endpoints:
-        """``…/query`` implies ``…/update`` (Oxigraph's layout); otherwise one URL serves both."""
-        if update:
-            return cls(url, update)
-        if url.rstrip("/").endswith("/query"):
-            return cls(url, url.rstrip("/")[: -len("query")] + "update")
-        return cls(url, url)
+        """``…/query`` implies ``…/update`` and ``…/store`` (Oxigraph's layout); otherwise one URL
+        serves both and no Graph Store endpoint is known."""
+        stem = url.rstrip("/")[: -len("query")] if url.rstrip("/").endswith("/query") else None
+        return cls(url, update or (stem + "update" if stem else url), stem + "store" if stem else None)
 
 
 def _session(user: str | None, password: str | None) -> requests.Session:
@@ -104,15 +105,21 @@ class RemoteStore:
         self._last_use = time.monotonic()
         self.requests = 0  # counted so tests and benchmarks can check how chatty ingest is
 
-    def _post(self, url: str, body: str, content_type: str, accept: str | None = None) -> requests.Response:
+    def _post(
+        self, url: str, body: str | None, content_type: str | None, accept: str | None = None
+    ) -> requests.Response:
+        """POST the body (GET when it is None), with the errors every caller needs mapped."""
         if time.monotonic() - self._last_use > IDLE_RECONNECT_SECONDS:
             self._session.close()
             self._session = _session(*self._auth)
-        headers = {"Content-Type": f"{content_type}; charset=utf-8"}
+        headers = {"Content-Type": f"{content_type}; charset=utf-8"} if content_type else {}
         if accept:
             headers["Accept"] = accept
         try:
-            resp = self._session.post(url, data=body.encode("utf-8"), headers=headers, timeout=self._timeout)
+            if body is None:
+                resp = self._session.get(url, headers=headers, timeout=self._timeout)
+            else:
+                resp = self._session.post(url, data=body.encode("utf-8"), headers=headers, timeout=self._timeout)
         except requests.exceptions.Timeout:
             raise StoreUnavailable(f"the store at {url} did not answer in time") from None
         except requests.exceptions.RequestException as exc:
@@ -191,15 +198,29 @@ class RemoteStore:
         return bool(self.query(f"ASK {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"))
 
     def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
+        scratch = Store()
         if graph:
             rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
-            quads = (Quad(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[union-attr]
-        else:
+            scratch.extend(Quad(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[union-attr]
+            scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
+            return
+        scratch.extend(Quad(*t) for t in self._default_graph())
+        if format.supports_datasets:
             rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            quads = (Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr]
-        scratch = Store()
-        scratch.extend(quads)
+            scratch.extend(Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr]
         scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
+
+    def _default_graph(self) -> list[Triple]:
+        """The store's own default graph. A store whose queries see the union of the graphs
+        (as Eventgraph needs) cannot tell it apart by SPARQL, so it is read with the Graph Store
+        Protocol where the endpoint is known; otherwise by SPARQL, which is right for stores
+        whose default graph is kept apart."""
+        if self.endpoints.graph_store:
+            resp = self._post(self.endpoints.graph_store + "?default", None, None, "application/n-triples")
+            return list(parse(resp.content, RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+        named = "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } }"
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {named} }}")
+        return [Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[union-attr]
 
     def bulk_add(self, quads: Iterable[Quad]) -> None:
         batch: list[Quad] = []

@@ -30,7 +30,12 @@ def test_plan_query_dataset() -> None:
     plain = plan_query(Operation("query", "SELECT * { ?s ?p ?o }"), None, SETTINGS, BASE)
     assert (plain.default_graphs, plain.named_graphs, plain.use_query_dataset) == (None, None, False)
     with_from = plan_query(Operation("query", "SELECT * FROM <http://g> { ?s ?p ?o }"), None, SETTINGS, BASE)
-    assert with_from.use_query_dataset
+    # FROM clauses travel as the protocol's dataset (a union-default-graph server ignores FROM)
+    assert (with_from.default_graphs, with_from.named_graphs, with_from.use_query_dataset) == (["http://g"], [], False)
+    both = plan_query(Operation("query", "SELECT * FROM <http://g> FROM NAMED <http://h> {}"), None, SETTINGS, BASE)
+    assert (both.default_graphs, both.named_graphs) == (["http://g"], ["http://h"])
+    prefixed = plan_query(Operation("query", "PREFIX e: <http://e/> SELECT * FROM e:g {}"), None, SETTINGS, BASE)
+    assert prefixed.use_query_dataset and prefixed.default_graphs is None  # the engine resolves it
     named = plan_query(Operation("query", "SELECT * FROM <http://g> {}", (), ("http://h",)), None, SETTINGS, BASE)
     assert (named.default_graphs, named.named_graphs, named.use_query_dataset) == ((), ("http://h",), False)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -14,12 +15,28 @@ from service.config import Settings
 from service.store import Store, open_store
 from service.web import create_app
 from service.web.sparql import evaluator_of
+from tests.conftest import BACKENDS, start_oxigraph
 from tests.web.live import TOKEN, LiveServer, free_port, hostile_extraction, load, sample_extraction
 
 
-@pytest.fixture
-def web_settings(tmp_path: Path) -> Settings:
-    return Settings(store=str(tmp_path / "store"), base_iri="http://localhost:8000/", token=TOKEN, query_timeout=20)
+@pytest.fixture(scope="session")
+def remote_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One real Oxigraph server for the web tests on the remote backend; each test empties it first."""
+    return start_oxigraph(tmp_path_factory.mktemp("web-remote"))
+
+
+@pytest.fixture(params=BACKENDS)
+def web_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """The app's settings on each backend: a fresh on-disk store, or the shared server emptied."""
+    if request.param == "remote":
+        url = request.getfixturevalue("remote_url")
+        requests.post(
+            url.replace("/query", "/update"), data={"update": "DROP SILENT ALL"}, timeout=30
+        ).raise_for_status()
+        location = url
+    else:
+        location = str(tmp_path / "store")
+    return Settings(store=location, base_iri="http://localhost:8000/", token=TOKEN, query_timeout=20)
 
 
 @pytest.fixture

@@ -115,7 +115,8 @@ def test_sparql_syntax_error_points_at_the_position(client: FlaskClient) -> None
     assert resp.status_code == 400
     assert resp.content_type.startswith("text/plain")
     text = resp.get_data(as_text=True)
-    assert "SPARQL syntax error at line 2, column 1" in text
+    # The column is the engine's (the embedded store and Oxigraph's server differ); the line is ours.
+    assert "SPARQL syntax error at line 2, column " in text
     assert "WHERE { ?s ?p }\n" in text and text.rstrip().endswith("^")
 
 
@@ -135,6 +136,7 @@ def test_sparql_syntax_error_points_at_the_position(client: FlaskClient) -> None
     ],
 )  # fmt: skip
 def test_sparql_protocol_errors_have_their_status(client: FlaskClient, kwargs: dict, status: int) -> None:
+    kwargs = dict(kwargs)  # the parameters are shared by both backends' runs
     method = kwargs.pop("method")
     resp = client.open("/sparql", method=method, **kwargs)
     assert resp.status_code == status, resp.get_data(as_text=True)
@@ -195,7 +197,7 @@ def test_sparql_update_without_a_configured_token_is_forbidden(web_store) -> Non
         evaluator_of(app).close()
 
 
-def test_sparql_update_with_using_parameters_and_a_base(client: FlaskClient) -> None:
+def test_sparql_update_with_using_parameters_and_a_base(client: FlaskClient, web_settings: Settings) -> None:
     setup = (
         "INSERT DATA { GRAPH <http://ex/g1> { <http://ex/a> a <http://ex/C> } "
         "GRAPH <http://ex/g2> { <http://ex/b> a <http://ex/C> } }"
@@ -203,8 +205,13 @@ def test_sparql_update_with_using_parameters_and_a_base(client: FlaskClient) -> 
     assert client.post("/sparql", data=setup, content_type=UPDATE, headers=AUTH).status_code == 204
     copy = "INSERT { GRAPH <http://ex/out> { ?s a <http://ex/Copied> } } WHERE { ?s a <http://ex/C> }"
     resp = client.post("/sparql?using-graph-uri=http%3A%2F%2Fex%2Fg1", data=copy, content_type=UPDATE, headers=AUTH)
-    assert resp.status_code == 204
-    assert count(client, "GRAPH <http://ex/out> { ?s a <http://ex/Copied> }") == 1
+    if web_settings.store.startswith("http"):
+        # Oxigraph's server, whose default graph is the union, refuses USING: a clear 400, nothing written.
+        assert resp.status_code == 400 and "USING" in resp.get_data(as_text=True)
+        assert count(client, "GRAPH <http://ex/out> { ?s ?p ?o }") == 0
+    else:
+        assert resp.status_code == 204
+        assert count(client, "GRAPH <http://ex/out> { ?s a <http://ex/Copied> }") == 1
     relative = "INSERT DATA { GRAPH <http://ex/base> { <s> <p> <o> } }"
     assert client.post("/sparql", data=relative, content_type=UPDATE, headers=AUTH).status_code == 204
     resp = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { GRAPH <http://ex/base> { ?s ?p ?o } }"})

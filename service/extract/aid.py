@@ -33,6 +33,7 @@ _VALUE_CUE = re.compile(
 )
 _GENERIC = frozenset(
     {"materials", "supplies", "goods", "items", "products", "aid", "assistance", "donations", "relief"}
+    | {"cargo", "shipment", "shipments", "consignment", "consignments", "batch", "batches", "package", "packages"}
 )
 # Words that are an item only with a quantity or a value ("120 tonnes of aid"), never alone ("provided aid").
 _BARE = frozenset({"aid", "assistance", "relief"})

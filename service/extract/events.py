@@ -21,6 +21,7 @@ from dataclasses import replace
 from service.extract import tables
 from service.extract.aid import select_items
 from service.extract.dates import event_span
+from service.extract.identity import actor_for
 from service.extract.resolve import resolve
 from service.extract.roles import assign, mention_lists
 from service.extract.work import Roles, Sentence, Trigger, Work
@@ -51,6 +52,7 @@ def assemble_events(work: Work) -> Work:
                 work, roles, previous_subject, events[-1][1] if events else (drafts[-1] if drafts else None), sentence
             )
             _inherit(trigger, roles, events)
+            _donor_adjective(work, sentence, trigger, roles)
             in_paragraph = paragraph[1] if paragraph and paragraph[0] == sentence.paragraph else None
             span = event_span(work, trigger, previous, in_paragraph)
             event = _event(work, sentence, trigger, roles, span)
@@ -89,6 +91,24 @@ def _sentence_time(work: Work, sentence: Sentence) -> tuple[int, TimeSpan] | Non
     if not times or times[-1].relative:
         return None
     return sentence.paragraph, replace(times[-1].span, basis="explicit")
+
+
+# "Chinese-donated vaccines arrive …", "U.S.-funded hospital": the adjective names the giver.
+_DONOR_ADJECTIVE = re.compile(
+    r"(?<![\w-])(?P<adj>[A-Z][\w.’']*?)-(?:donated|funded|financed|supplied|provided|gifted|sponsored)\b"
+)
+
+
+def _donor_adjective(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles) -> None:
+    """An aid event without an agent takes the country of a "<Adjective>-donated" before its trigger."""
+    if roles.agents or trigger.type not in _AID_TYPES:
+        return
+    for m in _DONOR_ADJECTIVE.finditer(work.text, sentence.start, trigger.start):
+        entry = work.gazetteer.by_adjective(m.group("adj")) or work.lookup(m.group("adj"))
+        if entry is not None and entry.kind == "country":
+            roles.agents.append(actor_for(entry, work.gazetteer, m.group(0)))
+            roles.agent_defaulted = True  # read from a modifier, not a subject: lower confidence
+            return
 
 
 def _inherit(trigger: Trigger, roles: Roles, events: list[tuple[Trigger, Event]]) -> None:

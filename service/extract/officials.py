@@ -28,8 +28,7 @@ _TAIL = (
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    words = sorted((r["word"] for r in tables.read_tsv("officials.tsv")), key=len, reverse=True)
-    official = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    official = _official_alternation()
     by_adjective = re.compile(
         rf"\b(?:the\s+)?(?:(?-i:[a-z\d][\w-]*)\s+)?(?P<adj>{_NAME})\s+(?:[\w-]+\s+){{0,3}}?(?:{official})\b{_TAIL}",
         re.IGNORECASE,
@@ -58,6 +57,7 @@ def official_mentions(work: Work, known: list[Mention]) -> list[Mention]:
         found = mention(work, start, end, actor_for(entry, work.gazetteer, work.text[start:end]), "official")
         out += [found] if found else []
     out += _member_states(work, known)
+    out += _possessed(work, known)
     by_start = {k.start: k for k in known}
     for m in official_word.finditer(work.text):
         place = _of_place(work, m, by_start)
@@ -83,6 +83,30 @@ def _of_place(work: Work, m: re.Match[str], by_start: dict[int, Mention]) -> Men
             return place if not actor.group else None
         at = hop.end()
     return None
+
+
+def _possessed(work: Work, known: list[Mention]) -> list[Mention]:
+    """ "Turkey's president", "Pakistan's foreign ministry": the official stands for the possessor."""
+    from service.extract.actors import mention
+
+    official = _official_alternation()
+    tail_rx = re.compile(rf"(?:'s|’s)\s+(?:(?-i:[a-z][\w-]*)\s+){{0,2}}?(?:{official})\b", re.IGNORECASE)
+    out: list[Mention] = []
+    for k in known:
+        if k.actor is None or k.actor.group or k.actor.kind not in ("country", "city"):
+            continue
+        tail = tail_rx.match(work.text, k.end)
+        if tail:
+            actor = replace(k.actor, mention=work.text[k.start : tail.end()])
+            found = mention(work, k.start, tail.end(), actor, "official")
+            out += [found] if found else []
+    return out
+
+
+@lru_cache(maxsize=1)
+def _official_alternation() -> str:
+    words = sorted((r["word"] for r in tables.read_tsv("officials.tsv")), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
 
 
 def _member_states(work: Work, known: list[Mention]) -> list[Mention]:

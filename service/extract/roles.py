@@ -96,6 +96,12 @@ def _modifier(work: Work, m: Mention) -> bool:
     following = work.doc[m.token_end] if m.token_end < len(work.doc) else None
     if following is not None and following.is_lower and following.lower_ in tables.aid_heads():
         return True
+    # "doses of Pfizer COVID-19 vaccine": past an upper-case code the head is still the aid item
+    k = m.token_end
+    while k < min(len(work.doc), m.token_end + 2) and re.fullmatch(r"[A-Z][A-Z0-9]*-?\d*", work.doc[k].text):
+        k += 1
+    if k > m.token_end and k < len(work.doc) and work.doc[k].is_lower and work.doc[k].lower_ in tables.aid_heads():
+        return True
     if following is not None and following.lower_ in ("dollar", "dollars"):
         return True  # "2 million US dollars": a currency, not the United States
     if m.actor is not None and m.actor.group and re.match(r"\s*,?\s*(?:such as|including|like)\b", work.text[m.end :]):
@@ -144,8 +150,21 @@ def _governor(work: Work, first: Mention, sentence: Sentence, triggers: list[Tri
     """Read back from a list's first word to what governs it."""
     doc = work.doc
     starts = {i: k for k, t in enumerate(triggers) for i in range(t.token_start, t.token_end)}
+    skip_edge = False
     for i in range(first.token_start - 1, max(sentence.token_start, first.token_start - 16) - 1, -1):
         word = doc[i].lower_
+        if skip_edge and word == ",":
+            skip_edge = False
+            continue  # the comma that opens an inserted "…, including X and Y, …"
+        skip_edge = False
+        if word == "including" or (word == "as" and i > 0 and doc[i - 1].lower_ == "such"):
+            # "to several partners, including Tokyo and Seoul": the members named take the slot of
+            # the noun they illustrate, so reading goes on past it
+            skip_edge = word == "including"
+            continue
+        if word == "such" and i + 1 < len(doc) and doc[i + 1].lower_ == "as":
+            skip_edge = True
+            continue
         if i in starts:
             return "object", starts[i]  # "met officials of the Ministry of … of Nepal": the NP stands for Nepal
         if word == "from" and i > 0 and doc[i - 1].lower_ in _PERSONNEL:
@@ -156,6 +175,8 @@ def _governor(work: Work, first: Mention, sentence: Sentence, triggers: list[Tri
             return (word, None) if i == 0 or doc[i - 1].lower_ not in _REQUESTS else ("none", None)
         if word in _EDGE or word in _AUX or word in _THAT:
             return ("subject", None) if word not in _AUX else ("aux", None)
+        if word == "other" and not (i > 0 and doc[i - 1].lower_ == "each"):
+            continue  # "several other countries" is a noun phrase; only "each other" is a pronoun
         if word in _PRONOUNS and i > 0 and doc[i - 1].lower_ == "among":
             continue  # "…, among them Barcelona, Lille …"
         if word in _PRONOUNS or word in _CLAUSE or _verb_like(doc[i]):

@@ -52,6 +52,7 @@ def assemble_events(work: Work) -> Work:
                 work, roles, previous_subject, events[-1][1] if events else (drafts[-1] if drafts else None), sentence
             )
             _inherit(trigger, roles, events)
+            _joint_opening(work, sentence, roles, events)
             _donor_adjective(work, sentence, trigger, roles)
             in_paragraph = paragraph[1] if paragraph and paragraph[0] == sentence.paragraph else None
             span = event_span(work, trigger, previous, in_paragraph)
@@ -97,6 +98,18 @@ def _sentence_time(work: Work, sentence: Sentence) -> tuple[int, TimeSpan] | Non
 _DONOR_ADJECTIVE = re.compile(
     r"(?<![\w-])(?P<adj>[A-Z][\w.’']*?)-(?:donated|funded|financed|supplied|provided|gifted|sponsored)\b"
 )
+
+
+_JOINT_OPENING = re.compile(
+    r"\W*(?:together|jointly|in\s+(?:cooperation|partnership|coordination|collaboration))\s+with\b", re.IGNORECASE
+)
+
+
+def _joint_opening(work: Work, sentence: Sentence, roles: Roles, events: list[tuple[Trigger, Event]]) -> None:
+    """ "Together with WHO, IOM conducted … and distributed …": the partner joins every verb of the sentence."""
+    if roles.participants or not events or not _JOINT_OPENING.match(work.text, sentence.start):
+        return
+    roles.participants.extend(a for a in events[0][1].participants if a not in roles.agents)
 
 
 def _donor_adjective(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles) -> None:

@@ -104,7 +104,8 @@ def _modifier(work: Work, m: Mention) -> bool:
         return True
     if following is not None and following.lower_ in ("dollar", "dollars"):
         return True  # "2 million US dollars": a currency, not the United States
-    if m.actor is not None and m.actor.group and re.match(r"\s*,?\s*(?:such as|including|like)\b", work.text[m.end :]):
+    named = re.match(r"\s*,?\s*(?:such as|including|like)\s+(?:the\s+)?", work.text[m.end :])
+    if m.actor is not None and m.actor.group and named and any(k.start == m.end + named.end() for k in work.mentions):
         return True  # "its sister cities such as Tokyo, Seoul, and Cologne": the members named stand for it
     if m.actor is not None and m.actor.group and m.actor.count is None and m.actor.name.lower().startswith("other "):
         return _tail_of_list(work, m)

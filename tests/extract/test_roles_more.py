@@ -85,3 +85,20 @@ def test_roles_announced_aid_is_a_pledge_and_standing_with_is_support(run: Calla
     assert (support.type, _names(support.agents), _names(support.recipients)) == (
         "statement_of_support", ["United States"], ["Bangladesh"],
     )  # fmt: skip
+
+
+def test_roles_an_including_list_of_items_leaves_the_counted_recipients(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(
+        run,
+        "Since 2020, KOICA has provided aid to 120 countries, including diagnostic kits and protective equipment.",
+    )
+    assert [(a.name, a.count) for a in event.recipients] == [("countries", 120)]
+
+
+def test_roles_a_partner_named_at_the_opening_joins_every_verb(run: Callable[..., Extraction]) -> None:
+    events = _events(
+        run,
+        "Together with the World Health Organization (WHO), IOM conducted health screening for 3,000 people last week "
+        "and distributed 20,000 face masks.",
+    )
+    assert [_names(e.participants) for e in events] == [["World Health Organization"]] * 2

@@ -25,6 +25,11 @@ _PLAN = re.compile(
     r"\b(?:will|shall|plans? to|planning to|intends? to|(?:is|are) going to|(?:is|are) scheduled to|"
     r"(?:is|are) expected to|(?:is|are) to be|is planned|are planned)\b"
 )
+# After a noun trigger, over its modifiers ("between the two cities"), up to its verb.
+_PLANNED_AFTER = re.compile(
+    r"(?:(?!is\b|are\b|was\b|were\b|has\b|have\b)[\w'’-]+\s+){0,8}?(?:is|are)\s+(?:planned|scheduled|expected|"
+    r"to\s+be\s+held|set\s+to\s+take\s+place)\b"
+)
 _MODAL = frozenset({"should", "must", "need", "needs", "can", "could", "might", "may", "ought"})
 # Verbs that make "to V" an act: right before "to" ("decided to send"), or with an object between
 # ("took the initiative to send", "selected … persons in charge to participate").
@@ -65,6 +70,8 @@ def judge(doc: Any, start: int, lo: int, hi: int, verb: bool, transitive: bool =
         return "none"
     if verb and transitive and reduced_passive(doc, start, lo, hi) == "descriptive":
         return "none"
+    if not verb and _PLANNED_AFTER.match(" ".join(t.lower_ for t in doc[start + 1 : min(hi, start + 12)])):
+        return "planned"  # "A video conference between … is planned for 28 April"
     return "planned" if _PLAN.search(clause if verb else near) else "event"
 
 

@@ -225,6 +225,8 @@ def _merge(work: Work, events: list[tuple[Trigger, Event]], trigger: Trigger, ev
             **{role: _unique(list(getattr(other, role)) + list(getattr(event, role))) for role in _ROLES},
             aid=other.aid + tuple(a for a in event.aid if a not in other.aid),
             confidence=max(other.confidence, event.confidence),
+            # "… donated by China … arrived in Bishkek on Tuesday": the one action's date is the stated one
+            date=event.date if other.date.basis != "explicit" and event.date.basis == "explicit" else other.date,
         )
         return events[:k] + [(earlier, merged)] + events[k + 1 :]
     return events + [(trigger, event)]
@@ -243,7 +245,6 @@ def _same_action(work: Work, earlier: Trigger, later: Trigger) -> bool:
         return True  # "sent three planes carrying 120 tonnes of aid": the participle describes the object
     if work.doc[earlier.token_start].lower_.endswith("ing") and not earlier.nominal and "," not in between:
         return True  # "a flight carrying 25 tonnes of medical supplies landed in Beira": one delivery
-        return True
     if not later.nominal:
         return False
     between = work.doc[earlier.token_end : later.token_start]

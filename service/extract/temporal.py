@@ -98,8 +98,17 @@ def find_times(work: Work) -> Work:
     work.anchor = COVID_START if work.covid else None
     work.period = (_period_start(work, kept), pub)
     work.anchor = work.anchor or work.period[0]
-    work.times = _in_context_year(work, [t for m, row in kept if (t := _mention(work, m, row)) is not None])
+    datelines = [(d.start(), d.end()) for d in _DATELINE.finditer(work.text)]
+    in_body = [(m, row) for m, row in kept if not any(a <= m.start() < b for a, b in datelines)]
+    work.times = _in_context_year(work, [t for m, row in in_body if (t := _mention(work, m, row)) is not None])
     return work
+
+
+# "BISHKEK, March 3 (Xinhua) --": the wire's dateline dates the story, not the events of its sentence.
+_DATELINE = re.compile(
+    r"(?m)^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|,\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?"
+    r"(?:\s+\d{4})?)\s*(?:\([A-Z][\w .&/-]{1,40}\)\s*)?(?:--|—|–|-)\s"
+)
 
 
 def _in_context_year(work: Work, times: list[TimeMention]) -> list[TimeMention]:

@@ -170,3 +170,23 @@ def test_dates_we_and_march_as_verbs_are_not_dates(run: Callable[..., Extraction
     text = "We donated masks to Laos, and 92% of them may march on. We may send more."
     (event,) = run(text, published=date(2021, 5, 18), source="Ministry of Foreign Affairs of Japan").events
     assert event.date.expression is None and event.date.basis == "document"
+
+
+def test_dates_a_wire_dateline_dates_the_story_not_its_events(run: Callable[..., Extraction]) -> None:
+    text = (
+        "Vaccines arrive in Kyrgyzstan\n\nBISHKEK, March 3 (Xinhua) -- A batch of 150,000 doses of vaccine donated by "
+        "the Chinese government to Kyrgyzstan arrived in Bishkek on Tuesday.\n"
+    )
+    body = [e for e in run(text, published=date(2021, 3, 3)).events if e.trigger == "donated"]
+    # one delivery (the participle and "arrived" fold together), dated by "on Tuesday", not by the dateline
+    assert [(e.date.earliest, e.date.latest, e.date.expression) for e in body] == [
+        (date(2021, 3, 2), date(2021, 3, 2), "on Tuesday")
+    ]
+
+
+def test_dates_a_noun_trigger_planned_after_it_takes_the_next_such_day(run: Callable[..., Extraction]) -> None:
+    text = "A video conference between the health departments of both cities is planned for 28 April."
+    (event,) = run(text, published=date(2020, 4, 15)).events
+    assert (event.planned, event.date.earliest) == (True, date(2020, 4, 28))
+    (held,) = [e for e in run("The video conference was held on 2 April.", published=date(2020, 4, 15)).events][:1]
+    assert held.planned is False and held.date.latest <= date(2020, 4, 15)

@@ -18,6 +18,24 @@ from service.sparql.syntax import syntax_error
 from service.sparql.tokens import Token, modify_where_positions, query_form, tokenize, top_level_words, unescape
 
 _NAMES = {fmt: name for name, fmt in conneg.FORMAT_NAMES.items()}
+# Braces or parentheses nested deeper than this are refused before any parser sees them: the
+# engine's recursive parser overflows its stack somewhere below 20,000 levels (the worker dies),
+# and no real query comes near this.
+MAX_NESTING = 256
+
+
+def check_nesting(tokens: list[Token]) -> None:
+    """:raises QueryError: when groups or expressions nest deeper than :data:`MAX_NESTING`."""
+    braces = max((t.depth + (t.text == "{") for t in tokens), default=0)
+    parens = deepest = 0
+    for token in tokens:
+        if token.text == "(":
+            parens += 1
+            deepest = max(deepest, parens)
+        elif token.text == ")":
+            parens = max(parens - 1, 0)
+    if max(braces, deepest) > MAX_NESTING:
+        raise QueryError(f"the request nests {max(braces, deepest)} levels deep; at most {MAX_NESTING} are allowed")
 
 
 def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: str | None) -> Job:
@@ -27,6 +45,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     :raises FederationRefused: for a SERVICE outside the allowlist.
     """
     tokens = tokenize(op.text)
+    check_nesting(tokens)
     form = query_form(tokens)
     federation.check_query(op.text, settings.service_allow, base_iri)
     select_fmt, graph_fmt = QueryResultsFormat.JSON, RdfFormat.TURTLE
@@ -86,9 +105,10 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     :raises FederationRefused: for LOAD, or a SERVICE outside the allowlist.
     """
     text = op.text
+    tokens = tokenize(text)
+    check_nesting(tokens)
     federation.check_update(text, settings.service_allow, base_iri)
     if op.has_dataset:
-        tokens = tokenize(text)
         if top_level_words(tokens, "USING", "WITH"):
             raise QueryError(
                 "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update itself"

@@ -71,3 +71,19 @@ def test_plan_update_error_message_counts_the_users_lines() -> None:
     message = update_error(str(info.value), text, added).message
     assert message.startswith("SPARQL syntax error at line 2,")
     assert "<http://a> <http://b> }" in message
+
+
+def test_plan_refuses_nesting_deeper_than_the_limit() -> None:
+    from service.sparql.plan import MAX_NESTING
+
+    fine = "ASK " + "{ " * MAX_NESTING + "}" * MAX_NESTING
+    plan_query(Operation("query", fine), None, SETTINGS, BASE)
+    for deep in (
+        "ASK " + "{ " * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1),
+        "ASK { FILTER(" + "(" * MAX_NESTING + "1" + ")" * MAX_NESTING + ") }",
+    ):
+        with pytest.raises(QueryError, match="levels deep"):
+            plan_query(Operation("query", deep), None, SETTINGS, BASE)
+    update = "INSERT DATA { GRAPH <http://g> { <http://a> <http://b> " + "(" * 300 + ")" * 300 + " } }"
+    with pytest.raises(QueryError, match="levels deep"):
+        plan_update(Operation("update", update), SETTINGS, BASE)

@@ -1,0 +1,119 @@
+"""Helpers of the fault tests: a batch of distinct documents, the graphs a clean ingest gives them,
+the CLI and the server as real processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from service.config import Settings
+from service.pipeline import ingest_paths
+from service.rdf.iris import Iris
+from service.store import Store, open_store
+from tests.conftest import SEEDS, free_port
+
+BASE = "http://localhost:8000/"
+SEED = SEEDS / "000_9bb7eb15379a1141.txt"  # the shorter seed: ~20 ms of extraction per copy
+
+
+def make_batch(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct documents: the short seed with its figures changed, one file each."""
+    text = SEED.read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"doc{n:04d}.txt"
+        path.write_text(text.replace("50 countries", f"{n + 2} countries"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def graph_of(store: Store, graph: str) -> set[str]:
+    """The triples of one graph, as N-Triples lines (the mapping mints no blank nodes)."""
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return {f"{r['s']} {r['p']} {r['o']}" for r in rows}  # type: ignore[index]
+
+
+def document_graphs(store: Store) -> list[str]:
+    return [g for g in store.graphs() if g.startswith(BASE + "graph/document/")]
+
+
+def reference(paths: list[Path]) -> dict[str, set[str]]:
+    """Each document's graph as a clean in-memory ingest writes it."""
+    store = open_store(":memory:")
+    ingest_paths(paths, store, Settings(store=":memory:", base_iri=BASE))
+    out = {g: graph_of(store, g) for g in document_graphs(store)}
+    store.close()
+    return out
+
+
+def document_graph(path: Path) -> str:
+    return Iris(BASE).document_graph(path.stem)
+
+
+def cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args], capture_output=True, text=True, timeout=600, **kwargs
+    )  # type: ignore[call-overload]
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTGRAPH_")}
+    env["EVENTGRAPH_BASE_IRI"] = BASE
+    return env
+
+
+class Server:
+    """``eventgraph serve`` as a real process on a free loopback port."""
+
+    def __init__(self, store: Path, token: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "service",
+                "serve",
+                "--store",
+                str(store),
+                "--port",
+                str(self.port),
+                "--token",
+                token,
+            ],
+            env=child_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(600):
+            if self.proc.poll() is not None:
+                pytest.fail(f"the server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
+            try:
+                requests.get(self.url + "/api/stats", timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail("the server did not start")
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        self._close()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        self._close()
+
+    def _close(self) -> None:
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()

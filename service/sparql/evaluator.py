@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 _HEAD, _CHUNK, _ERROR, _DONE = b"H", b"C", b"E", b"F"
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
+GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
 
 
 class ServiceCallFailed(EventgraphError):
@@ -250,7 +251,9 @@ class _Spool:
 
 
 class WorkerPool:
-    """A fixed number of query workers over one on-disk store; a killed worker is replaced."""
+    """Query workers over one on-disk store; a killed worker is replaced. When every worker stays
+    busy (heavy queries running to the time limit) and a query waits, the pool grows, up to twice
+    its size, so that a light query is answered beside the heavy ones rather than after them."""
 
     def __init__(self, path: str, size: int) -> None:
         self.path = path
@@ -262,6 +265,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
+        self._starting = 0  # workers being started by _grow
 
     def start(self) -> None:
         """Start the workers now rather than at the first query."""
@@ -321,16 +325,36 @@ class WorkerPool:
 
     def _acquire(self, deadline: float, timeout: float) -> _Worker:
         while True:
+            left = deadline - time.monotonic()
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                worker = self._idle.get(timeout=max(0.0, min(left, GROW_AFTER)))
             except queue.Empty:
-                raise QueryTimeout(
-                    f"all {self.size} query workers stayed busy for {timeout:g} s: try again later, "
-                    "or raise the limit with --query-timeout / EVENTGRAPH_QUERY_TIMEOUT"
-                ) from None
+                if left <= GROW_AFTER:
+                    raise QueryTimeout(
+                        f"all {len(self._all)} query workers stayed busy for {timeout:g} s: try again later, "
+                        "or raise the limit with --query-timeout / EVENTGRAPH_QUERY_TIMEOUT"
+                    ) from None
+                self._grow()  # heavy queries hold every worker: a light one must not wait behind them
+                continue
             if worker.process.is_alive():
                 return worker
             self._replace(worker)
+
+    def _grow(self) -> None:
+        """Start one more worker in the background, up to twice the pool's size."""
+        with self._lock:
+            if self._closed or len(self._all) + self._starting >= 2 * self.size:
+                return
+            self._starting += 1
+
+        def spawn() -> None:
+            try:
+                self._spawn()
+            finally:
+                with self._lock:
+                    self._starting -= 1
+
+        threading.Thread(target=spawn, name="eventgraph-grow", daemon=True).start()
 
     def _spawn(self) -> None:
         with self._lock:

@@ -102,3 +102,31 @@ def test_evaluator_in_memory_store_runs_in_process() -> None:
     evaluator = open_evaluator(store, 2)
     assert isinstance(evaluator, InProcess)
     assert number(evaluator, COUNT) == 1
+
+
+def test_evaluator_grows_when_heavy_queries_hold_every_worker(disk_store: Store) -> None:
+    # Two heavy queries on a pool of two: without more workers the light query would wait for one
+    # of them to be stopped at the limit and be stopped itself first.
+    pool = WorkerPool(disk_store.location, 2)
+    try:
+        pool.start()
+        stopped: list[BaseException] = []
+
+        def heavy() -> None:
+            try:
+                number(pool, HEAVY, timeout=8)
+            except QueryTimeout as exc:
+                stopped.append(exc)
+
+        threads = [threading.Thread(target=heavy) for _ in range(2)]
+        for t in threads:
+            t.start()
+        while len(pool.pids()) < 2 or pool._idle.qsize():  # both workers taken
+            time.sleep(0.01)
+        assert number(pool, COUNT, timeout=6) == 300  # answered by a worker started for it
+        assert 2 < len(pool.pids()) <= 4
+        for t in threads:
+            t.join()
+        assert len(stopped) == 2
+    finally:
+        pool.close()

@@ -92,8 +92,8 @@ def rss_kib(pid: int) -> int:
 
 
 class Soak:
-    def __init__(self, url: str, minutes: float, connections: int, docs: Path) -> None:
-        self.url, self.connections, self.docs = url, connections, docs
+    def __init__(self, url: str, minutes: float, connections: int, docs: Path, feed_every: float = 2.0) -> None:
+        self.url, self.connections, self.docs, self.feed_every = url, connections, docs, feed_every
         self.deadline = time.monotonic() + minutes * 60
         self.tallies: dict[str, Tally] = defaultdict(Tally)
         self.lock = threading.Lock()
@@ -153,10 +153,10 @@ class Soak:
                     tally.errors[str(outcome)] += 1
 
     def ingester(self) -> None:
-        """One new document every two seconds, over HTTP with the token, as a feed would send them."""
+        """One new document every ``feed_every`` seconds, over HTTP with the token, as a feed would send them."""
         session = requests.Session()
         n = 0
-        while time.monotonic() < self.deadline:
+        while self.feed_every > 0 and time.monotonic() < self.deadline:
             (path,) = make_documents(self.docs, 1, offset=100_000 + n)
             started = time.perf_counter()
             try:
@@ -177,7 +177,7 @@ class Soak:
                 else:
                     tally.errors[str(outcome)] += 1
             n += 1
-            time.sleep(2.0)
+            time.sleep(self.feed_every)
 
 
 def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--documents", type=int, default=200, help="documents ingested before the soak starts")
+    parser.add_argument("--feed-every", type=float, default=2.0, help="seconds between documents posted (0: none)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="eventgraph-soak-"))
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         port = _free_port()
         server = start_server(Path(store), port)
         try:
-            soak = Soak(f"http://127.0.0.1:{port}", args.minutes, args.connections, work / "feed")
+            soak = Soak(f"http://127.0.0.1:{port}", args.minutes, args.connections, work / "feed", args.feed_every)
             soak.prepare()
             threads = [threading.Thread(target=soak.reader, args=(n,)) for n in range(args.connections)]
             threads.append(threading.Thread(target=soak.ingester))

@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup setup-test npm chromium run test lint bench clean
+.PHONY: setup setup-test npm chromium run test lint bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,16 @@ test: setup-test
 	$(BIN)/python -m pytest
 	$(MAKE) lint
 
-bench:
+# The load generator is Debian's wrk: installed here when missing (as root), never vendored.
+bench: $(BIN)/python npm
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "install Debian's wrk (sudo apt-get install wrk) for the benchmark" >&2; exit 1; fi; }
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+soak: setup-test
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -79,7 +79,7 @@ def open_evaluator(store: Store, workers: int) -> Evaluator:
     from service.store.oxigraph import MEMORY, OxigraphStore
 
     if isinstance(store, OxigraphStore) and store.location != MEMORY:
-        return WorkerPool(store.location, workers)
+        return WorkerPool(store.location, workers, lookups=InProcess(store))
     log.warning("queries on %s run in the server process, without a time limit", store.location)
     return InProcess(store)
 
@@ -255,9 +255,12 @@ class WorkerPool:
     busy (heavy queries running to the time limit) and a query waits, the pool grows, up to twice
     its size, so that a light query is answered beside the heavy ones rather than after them."""
 
-    def __init__(self, path: str, size: int) -> None:
+    def __init__(self, path: str, size: int, *, lookups: InProcess | None = None) -> None:
         self.path = path
         self.size = max(1, size)
+        # Lookups (plan.is_lookup) cost what their subjects' triples cost: answered here, without
+        # the hop to a worker (which is most of a point lookup's time).
+        self._lookups = lookups
         self.generation = 0
         self._context = multiprocessing.get_context("spawn")  # no fork: the server has threads
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -285,6 +288,8 @@ class WorkerPool:
         return [w.process.pid for w in list(self._all) if w.process.pid is not None and w.process.is_alive()]
 
     def run(self, job: Job, timeout: float) -> Stream:
+        if job.lookup and self._lookups is not None:
+            return self._lookups.run(job, timeout)
         self.start()
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)

@@ -69,7 +69,52 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         select_format=_NAMES[select_fmt],
         graph_format=_NAMES[graph_fmt],
         max_rows=settings.max_result_rows,
+        lookup=is_lookup(tokens),
     )
+
+
+_LOOKUP_WORDS = frozenset(
+    {"PREFIX", "BASE", "SELECT", "DISTINCT", "REDUCED", "ASK", "DESCRIBE", "WHERE", "LIMIT", "OFFSET"}
+)
+_TERMS = frozenset({"iri", "pname", "var", "string", "number", "langtag"})
+
+
+def is_lookup(tokens: list[Token]) -> bool:
+    """True for a query that can only read the triples of subjects it names — ``DESCRIBE <x>``, or
+    one group of plain triple patterns whose subjects are all IRIs (``SELECT ?p ?o { <x> ?p ?o }``).
+
+    Such a query costs what its subjects' triples cost, so it needs no worker process and no time
+    limit; anything else (a variable subject, OPTIONAL, FILTER, paths, subqueries, FROM, SERVICE,
+    expressions) is not a lookup.
+    """
+    if query_form(tokens) not in ("SELECT", "ASK", "DESCRIBE"):
+        return False
+    top = [t for t in tokens if t.depth == 0 and t.text not in ("{", "}")]
+    for token in top:
+        if token.kind == "word" and token.text.upper() not in _LOOKUP_WORDS:
+            return False
+        if token.kind not in ("word", "iri", "pname", "var", "number") and token.text != "*":
+            return False
+    groups = sum(1 for t in tokens if t.text == "{")
+    if groups == 0:  # DESCRIBE <x> <y>: every resource named
+        return query_form(tokens) == "DESCRIBE" and not any(t.kind == "var" for t in top)
+    if groups != 1:
+        return False
+    inside = [t for t in tokens if t.depth == 1 and t.text not in ("{", "}")]
+    expect_subject = True
+    for token in inside:
+        if token.text == ".":
+            expect_subject = True
+            continue
+        if token.text in (";", ","):
+            continue
+        if token.kind not in _TERMS and not (token.kind == "word" and token.text == "a"):
+            return False
+        if expect_subject:
+            if token.kind not in ("iri", "pname"):
+                return False
+            expect_subject = False
+    return bool(inside)
 
 
 def from_clauses(tokens: list[Token]) -> tuple[list[str], list[str]] | None:

@@ -130,3 +130,15 @@ def test_evaluator_grows_when_heavy_queries_hold_every_worker(disk_store: Store)
         assert len(stopped) == 2
     finally:
         pool.close()
+
+
+def test_evaluator_answers_lookups_in_the_servers_process(disk_store: Store) -> None:
+    pool = WorkerPool(disk_store.location, 2, lookups=InProcess(disk_store))
+    try:
+        lookup = Job("SELECT ?o WHERE { <http://ex/7> ?p ?o }", None, None, False, None, "json", "turtle", 1000, True)
+        body = json.loads(b"".join(pool.run(lookup, 5).chunks))
+        assert [b["o"]["value"] for b in body["results"]["bindings"]] == ["7"]
+        assert pool.pids() == []  # no worker was needed
+        assert number(pool, COUNT) == 300 and len(pool.pids()) == 2  # anything else goes to the workers
+    finally:
+        pool.close()

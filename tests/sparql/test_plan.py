@@ -87,3 +87,26 @@ def test_plan_refuses_nesting_deeper_than_the_limit() -> None:
     update = "INSERT DATA { GRAPH <http://g> { <http://a> <http://b> " + "(" * 300 + ")" * 300 + " } }"
     with pytest.raises(QueryError, match="levels deep"):
         plan_update(Operation("update", update), SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    ("query", "lookup"),
+    [
+        ("SELECT ?p ?o WHERE { <http://ex/a> ?p ?o }", True),
+        ("PREFIX ex: <http://ex/> SELECT * { ex:a ?p ?o ; a ?t . ex:b ex:q ?x } LIMIT 10", True),
+        ("ASK { <http://ex/a> <http://ex/p> \"x\"@en }", True),
+        ("DESCRIBE <http://ex/a> <http://ex/b>", True),
+        ("SELECT * WHERE { ?s ?p ?o }", False),  # a variable subject: a scan
+        ("SELECT * WHERE { <http://ex/a> ?p ?o . ?o ?q ?r }", False),  # a join onward
+        ("SELECT * WHERE { <http://ex/a> <http://ex/p>+ ?o }", False),  # a path
+        ("SELECT * WHERE { <http://ex/a> ?p ?o OPTIONAL { ?o ?q ?r } }", False),
+        ("SELECT * WHERE { <http://ex/a> ?p ?o FILTER(?o > 1) }", False),
+        ("SELECT (COUNT(*) AS ?n) WHERE { <http://ex/a> ?p ?o }", False),  # expressions go to a worker
+        ("SELECT * FROM <http://g> WHERE { <http://ex/a> ?p ?o }", False),
+        ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { <http://ex/a> ?p ?o } }", False),
+        ("DESCRIBE ?x WHERE { ?x ?p ?o }", False),
+        ("CONSTRUCT { <http://ex/a> ?p ?o } WHERE { <http://ex/a> ?p ?o }", False),
+    ],
+)
+def test_plan_lookups_are_only_queries_bounded_by_the_subjects_they_name(query: str, lookup: bool) -> None:
+    assert plan_query(Operation("query", query), None, SETTINGS, BASE).lookup is lookup

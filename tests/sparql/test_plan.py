@@ -94,7 +94,7 @@ def test_plan_refuses_nesting_deeper_than_the_limit() -> None:
     [
         ("SELECT ?p ?o WHERE { <http://ex/a> ?p ?o }", True),
         ("PREFIX ex: <http://ex/> SELECT * { ex:a ?p ?o ; a ?t . ex:b ex:q ?x } LIMIT 10", True),
-        ("ASK { <http://ex/a> <http://ex/p> \"x\"@en }", True),
+        ('ASK { <http://ex/a> <http://ex/p> "x"@en }', True),
         ("DESCRIBE <http://ex/a> <http://ex/b>", True),
         ("SELECT * WHERE { ?s ?p ?o }", False),  # a variable subject: a scan
         ("SELECT * WHERE { <http://ex/a> ?p ?o . ?o ?q ?r }", False),  # a join onward

@@ -29,6 +29,7 @@ import argparse
 import json
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -308,17 +309,20 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"machine": report.machine(), "sizes": {}}
     results["extraction"] = extraction_speed(5 if args.quick else 20)
     print(f"extraction: {results['extraction']}", flush=True)
+    command = " ".join(["python -m bench", *(sys.argv[1:] if argv is None else argv)]).strip()
+    text = ""
     for label in args.sizes.split(","):
         work = Path(tempfile.mkdtemp(prefix=f"eventgraph-bench-{label}-", dir=args.work))
         try:
             results["sizes"][label] = measure_size(label, SIZES[label], work, args)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    text = report.markdown(results, " ".join(["python -m bench", *(argv or [])]).strip())
-    if not args.quick:
-        (Path(__file__).resolve().parent / "RESULTS.md").write_text(text, encoding="utf-8")
+        # written after every size: a long run that is stopped keeps what it measured
+        OUT.mkdir(exist_ok=True)
+        (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+        text = report.markdown(results, command)
+        if not args.quick:
+            (Path(__file__).resolve().parent / "RESULTS.md").write_text(text, encoding="utf-8")
     print("\n" + text)
     return 0
 

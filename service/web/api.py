@@ -15,9 +15,9 @@ from service.timeline import documents, export, openapi
 from service.timeline.actors import find_actors
 from service.timeline.events import Finder
 from service.timeline.filters import parse_cursor, parse_filter, parse_limit
-from service.timeline.stats import timeline_stats
 from service.timeline.view import window_view
 from service.web.runtime import runtime
+from service.web.sparql import cached_stats
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -97,7 +97,7 @@ def document(doc_id: str) -> Response:
 def stats() -> Response:
     """The dataset's figures."""
     rt = runtime()
-    return jsonify(timeline_stats(rt.store, rt.iris))
+    return jsonify(cached_stats(rt))
 
 
 def _download(chunks: Any, mimetype: str, filename: str) -> Response:

@@ -10,8 +10,8 @@ from flask import Blueprint, render_template
 
 from service.model import EVENT_TYPES
 from service.timeline.documents import get_document, list_documents
-from service.timeline.stats import timeline_stats
 from service.web.runtime import runtime
+from service.web.sparql import cached_stats
 
 bp = Blueprint("pages", __name__)
 
@@ -41,7 +41,7 @@ def _safe_url(url: str | None) -> str | None:
 def index() -> str:
     """The landing page: the dataset's figures and where to go next."""
     rt = runtime()
-    return render_template("index.html", stats=timeline_stats(rt.store, rt.iris), event_types=EVENT_TYPES)
+    return render_template("index.html", stats=cached_stats(rt), event_types=EVENT_TYPES)
 
 
 @bp.get("/documents")

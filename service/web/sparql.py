@@ -8,6 +8,8 @@ all graphs unless the request (default-graph-uri / named-graph-uri) or the query
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from flask.blueprints import BlueprintSetupState
 from pyoxigraph import RdfFormat
@@ -20,12 +22,14 @@ from service.sparql.protocol import FORM, Operation, parse_operation
 from service.sparql.rdf_output import triples_bytes
 from service.sparql.service_description import SD_PREFIXES, service_description
 from service.sparql.void import VOID_PREFIXES, StatsCache, void_description
-from service.web.runtime import runtime
+from service.timeline.stats import CachedStats
+from service.web.runtime import Runtime, runtime
 from service.web.security import check_token
 
 bp = Blueprint("sparql", __name__)
 
 EVALUATOR = "eventgraph.evaluator"
+TIMELINE_STATS = "eventgraph.timeline_stats"
 STATS = "eventgraph.stats"
 TRUNCATED_HEADER = "Eventgraph-Result-Truncated"
 
@@ -37,6 +41,12 @@ def _setup(state: BlueprintSetupState) -> None:
         rt.store, rt.settings.query_workers or worker_count(rt.settings.threads)
     )
     state.app.extensions[STATS] = StatsCache()
+    state.app.extensions[TIMELINE_STATS] = CachedStats()
+
+
+def cached_stats(rt: Runtime) -> dict[str, Any]:
+    """The dataset's figures for the landing page and /api/stats, recounted after writes."""
+    return current_app.extensions[TIMELINE_STATS].get(rt.store, rt.iris, evaluator_of(current_app).generation)
 
 
 def evaluator_of(app: Flask) -> Evaluator:

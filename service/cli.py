@@ -6,6 +6,7 @@ Every error the core raises on purpose becomes a one-line message and a non-zero
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -24,18 +25,30 @@ GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 
 
 def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the core's errors into click's one-line error and exit status 1."""
+    """Turn every error into click's one-line ``Error: …`` and exit status 1, never a traceback.
+
+    The core's own errors carry their message; anything else (a library's error on a damaged
+    store, a bug) is named by its type and first line.
+    """
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except EventgraphError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(_one_line(exc.message)) from None
         except (ValueError, OSError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(_one_line(str(exc))) from None
+        except Exception as exc:  # the promise is one line, whatever failed
+            raise click.ClickException(f"unexpected {type(exc).__name__}: {_one_line(str(exc))}") from None
 
     return wrapper
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "(no message)"
 
 
 def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,7 +69,12 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
 
 
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
-    return open_configured(settings, read_only=read_only)
+    try:
+        return open_configured(settings, read_only=read_only)
+    except RuntimeError as exc:  # RocksDB's own errors: a damaged store (a truncated CURRENT, bad files)
+        message = _one_line(str(exc)).rstrip(".")
+        hint = "; restore it from a backup, or ingest into a new --store" if "corrupt" in message.lower() else ""
+        raise click.ClickException(f"cannot open the store at {settings.store}: {message}{hint}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,14 +83,27 @@ def cli() -> None:
     """Eventgraph: documents → a knowledge graph of events, actors and aid, served over SPARQL."""
 
 
+FOLLOW_SYMLINKS_HELP = (
+    "Follow symbolic links that lead out of a folder being read (by default such a link is refused, "
+    "and a linked folder is not entered)."
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--follow-symlinks", is_flag=True, help=FOLLOW_SYMLINKS_HELP)
 @click.pass_context
 @_fail_cleanly
-def ingest(ctx: click.Context, paths: tuple[Path, ...], store_path: str | None, quiet: bool) -> None:
-    """Read documents (files or directories), extract events and store their graphs."""
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], store_path: str | None, quiet: bool, follow_symlinks: bool
+) -> None:
+    """Read documents (files or directories), extract events and store their graphs.
+
+    Each file that cannot be read is refused with a reason and the rest go on; the exit status
+    is 1 when nothing at all was ingested (every file refused, or none found).
+    """
     from service.pipeline import ingest_paths
 
     settings = settings_from(ctx, store=store_path)
@@ -84,7 +115,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], store_path: str | None, 
                 bar.label = f"{outcome.status:>9} {outcome.origin}"
                 bar.update(1)
 
-            report = ingest_paths(paths, store, settings, progress=progress)
+            report = ingest_paths(paths, store, settings, progress=progress, follow_symlinks=follow_symlinks)
     finally:
         store.close()
     click.echo(
@@ -94,22 +125,29 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], store_path: str | None, 
     )
     for outcome in report.refused:
         click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
-    if report.refused and not report.documents:
-        sys.exit(1)
+    if not report.documents:
+        refused = len(report.refused)
+        if refused:
+            files = "the file was" if refused == 1 else f"all {refused} files were"
+            raise click.ClickException(f"nothing ingested: {files} refused (reasons above)")
+        raise click.ClickException(
+            "nothing ingested: no document files found (.txt, .text, .md, .html, .htm; hidden files are skipped)"
+        )
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print the event JSON (the default).")
+@click.option("--follow-symlinks", is_flag=True, help=FOLLOW_SYMLINKS_HELP)
 @click.pass_context
 @_fail_cleanly
-def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, follow_symlinks: bool) -> None:
     """Extract events without a store and print the event JSON (one object, or a list for several)."""
     from service.pipeline import Outcome, extract_paths
 
     settings = settings_from(ctx)
     results, refused = [], []
-    for item in extract_paths(paths, settings):
+    for item in extract_paths(paths, settings, follow_symlinks=follow_symlinks):
         if isinstance(item, Outcome):
             refused.append(item)
         else:
@@ -321,7 +359,16 @@ def evaluate(ctx: click.Context, gold_dir: Path, as_json: bool) -> None:
 @store_option
 @click.option("--host", envvar="EVENTGRAPH_HOST", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", envvar="EVENTGRAPH_PORT", type=int, help="Port (default 8000).")
-@click.option("--token", envvar="EVENTGRAPH_TOKEN", help="Bearer token that allows writes.")
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File whose first line is the bearer token that allows writes (or set EVENTGRAPH_TOKEN).",
+)
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    help="The token itself: visible to every user in the process list, so prefer --token-file or EVENTGRAPH_TOKEN.",
+)
 @click.option("--query-timeout", envvar="EVENTGRAPH_QUERY_TIMEOUT", type=float, help="Seconds per query.")
 @click.option("--service-allow", multiple=True, metavar="URL", help="Endpoint a SERVICE clause may call (repeat).")
 @click.option("--base-iri", envvar="EVENTGRAPH_BASE_IRI", help="Base IRI of minted IRIs.")
@@ -333,6 +380,7 @@ def serve(
     store_path: str | None,
     host: str | None,
     port: int | None,
+    token_file: Path | None,
     token: str | None,
     query_timeout: float | None,
     service_allow: tuple[str, ...],
@@ -351,7 +399,7 @@ def serve(
         store=store_path,
         host=host,
         port=port,
-        token=token,
+        token=_token(token, token_file),
         query_timeout=query_timeout,
         service_allow=service_allow or None,
         base_iri=base_iri,
@@ -362,12 +410,43 @@ def serve(
         click.echo(
             f"loaded {report.documents} documents, {report.events} events ({len(report.refused)} refused)", err=True
         )
+        for outcome in report.refused:
+            click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
     app = create_app(settings, store=store)
     evaluator = evaluator_of(app)
     evaluator.start()  # the query workers are up before the first request
     click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
+    # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
+    # closed, so the next start has no log to replay.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="eventgraph")
     finally:
         evaluator.close()
         store.close()
+
+
+def _token(token: str | None, token_file: Path | None) -> str | None:
+    """The write token from --token-file (its first line) or --token; None leaves EVENTGRAPH_TOKEN in charge."""
+    if token is not None and token_file is not None:
+        raise click.UsageError("give --token-file or --token, not both")
+    if token is not None:
+        click.echo(
+            "warning: --token is visible to every user of this machine in the process list (ps); "
+            "use --token-file PATH or EVENTGRAPH_TOKEN instead",
+            err=True,
+        )
+        if not token.strip():
+            raise click.ClickException("--token is empty: give a token, or leave the server read-only")
+        return token
+    if token_file is None:
+        return None
+    try:
+        with token_file.open(encoding="utf-8") as fh:
+            first = fh.readline().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise click.ClickException(f"cannot read the token file {token_file}: {_one_line(reason)}") from None
+    if not first:
+        raise click.ClickException(f"the token file {token_file} is empty: put the token on its first line")
+    return first

@@ -57,6 +57,13 @@ class Settings:
     max_document_bytes: int = field(
         default=5_000_000, metadata=_meta("Largest document (bytes) that ingest or extract accepts.")
     )
+    max_document_chars: int = field(
+        default=200_000,
+        metadata=_meta(
+            "Longest document text (characters) that ingest or extract accepts; "
+            "extraction time grows faster than the length (a few seconds at 200,000, most of a minute at 1,000,000)."
+        ),
+    )
     max_request_bytes: int = field(default=10_000_000, metadata=_meta("Largest HTTP request body (bytes)."))
     max_result_rows: int = field(
         default=100_000, metadata=_meta("Most rows a SELECT answered over HTTP may return before it is cut off.")
@@ -67,7 +74,30 @@ class Settings:
     threads: int = field(default=8, metadata=_meta("Worker threads of the WSGI server."))
     query_workers: int = field(
         default=0,
-        metadata=_meta("Processes that evaluate /sparql queries under the time limit (0 = one per core, at least 2)."),
+        metadata=_meta(
+            "Query worker processes kept ready (0 = one per core, at least 2); every query, lookup and API read "
+            "runs in one, under the time and memory limits."
+        ),
+    )
+    query_workers_max: int = field(
+        default=0,
+        metadata=_meta(
+            "Most query workers alive at once (0 = twice EVENTGRAPH_QUERY_WORKERS): extra ones start while heavy "
+            "queries hold the others and stop when idle."
+        ),
+    )
+    query_memory_mb: int = field(
+        default=1024,
+        metadata=_meta(
+            "MiB of address space a query worker may take beyond its store's own; a query that needs more is stopped."
+        ),
+    )
+    max_query_chars: int = field(
+        default=200_000, metadata=_meta("Longest SPARQL query or update (characters) the endpoint accepts.")
+    )
+    max_describe_terms: int = field(default=100, metadata=_meta("Most resources one DESCRIBE query may name."))
+    max_filter_values: int = field(
+        default=100, metadata=_meta("Most values one API filter (actors, types, documents) may list.")
     )
 
     def with_overrides(self, **overrides: Any) -> Settings:

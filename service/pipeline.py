@@ -6,23 +6,26 @@ The CLI and the web layer call these functions; neither repeats their logic.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from service import __version__
 from service.config import Settings
-from service.documents import read_bytes, read_file, walk
+from service.documents import DocumentTooLong, Refusal, read_bytes, read_file, walk
 from service.errors import DocumentRefused
 from service.extract import extract
 from service.extract.gazetteer import Gazetteer, load_gazetteer
+from service.extract.sentences import pipeline as tokenizer_pipeline
 from service.model import Document, Extraction
 from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
 from service.rdf.namespaces import EG
 from service.store import Store
+
+Upload = tuple[str, str | None, bytes]  # (file name, media type, bytes) of one uploaded document
 
 
 @dataclass(frozen=True)
@@ -86,33 +89,126 @@ def gazetteer_for(settings: Settings) -> Gazetteer:
     return load_gazetteer(settings.gazetteer)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A document extracted and mapped, ready to be written (or found unchanged: ``outcome`` set)."""
+
+    document: Document
+    outcome: Outcome | None = None
+    existed: bool = False
+    extraction: Extraction | None = None
+    quads: list[Quad] = field(default_factory=list)
+    shared: list[Quad] = field(default_factory=list)
+
+
 def ingest_document(
     document: Document, store: Store, settings: Settings, *, gazetteer: Gazetteer | None = None
 ) -> Outcome:
     """Extract one document and write its graph in one step; unchanged documents are left alone."""
+    return _write(_prepare(document, store, settings, gazetteer or gazetteer_for(settings)), store, settings)
+
+
+def _prepare(document: Document, store: Store, settings: Settings, gazetteer: Gazetteer) -> _Prepared:
     iris = Iris(settings.base_iri)
-    origin = document.origin or document.id
     existed = store.has_graph(iris.document_graph(document.id))
     if existed and stored_checksum_matches(store, iris, document):
-        return Outcome(origin, "unchanged", document.id, iris.document(document.id))
-    extraction = extract(document, gazetteer=gazetteer or gazetteer_for(settings))
+        origin = document.origin or document.id
+        return _Prepared(document, Outcome(origin, "unchanged", document.id, iris.document(document.id)))
+    extraction = extract_document(document, settings, gazetteer)
     quads, shared = document_quads(extraction, iris, __version__)
-    store.replace_graph(iris.document_graph(document.id), quads, shared)
+    return _Prepared(document, None, existed, extraction, list(quads), list(shared))
+
+
+def _write(prepared: _Prepared, store: Store, settings: Settings) -> Outcome:
+    if prepared.outcome is not None:
+        return prepared.outcome
+    iris = Iris(settings.base_iri)
+    document = prepared.document
+    store.replace_graph(iris.document_graph(document.id), prepared.quads, prepared.shared)
     return Outcome(
-        origin,
-        "replaced" if existed else "added",
+        document.origin or document.id,
+        "replaced" if prepared.existed else "added",
         document.id,
         iris.document(document.id),
-        events=len(extraction.events),
-        quads=len(quads) + len(shared),
-        extraction=extraction,
+        events=len(prepared.extraction.events) if prepared.extraction else 0,
+        quads=len(prepared.quads) + len(prepared.shared),
+        extraction=prepared.extraction,
     )
+
+
+def extract_document(document: Document, settings: Settings, gazetteer: Gazetteer | None = None) -> Extraction:
+    """The extraction of one document, refused (DocumentTooLong) past EVENTGRAPH_MAX_DOCUMENT_CHARS.
+
+    The reader refuses such texts already; this guard keeps a Document built any other way from
+    reaching the tokenizer's own length error, and the tokenizer's limit is raised to the
+    setting when the setting is higher (it holds no parser or tagger, whose memory that limit
+    protects).
+    """
+    limit = settings.max_document_chars
+    if len(document.text) > limit:
+        raise DocumentTooLong(
+            f"{document.origin or document.id}: its text is {len(document.text):,} characters, "
+            f"over the {limit:,}-character limit (EVENTGRAPH_MAX_DOCUMENT_CHARS)"
+        )
+    nlp = tokenizer_pipeline()
+    if nlp.max_length < limit:
+        nlp.max_length = limit
+    return extract(document, gazetteer=gazetteer or gazetteer_for(settings))
 
 
 def ingest_upload(data: bytes, name: str, media_type: str | None, store: Store, settings: Settings) -> Outcome:
     """Ingest an uploaded document (HTTP); refusals raise DocumentRefused."""
-    document = read_bytes(data, name=name, media_type=media_type, max_bytes=settings.max_document_bytes)
-    return ingest_document(document, store, settings)
+    return ingest_uploads([(name, media_type, data)], store, settings)[0]
+
+
+def ingest_uploads(uploads: Sequence[Upload], store: Store, settings: Settings) -> list[Outcome]:
+    """Ingest the documents of one request, all or nothing.
+
+    Every part is read, extracted and mapped before anything is written: a refused part raises
+    DocumentRefused (or its subclass) naming the part and the reason, and nothing is stored.
+    Two parts with the same document id are refused too. Then each document is written in its
+    own transaction; only a store failure during those writes (a full disk) can leave the
+    earlier parts stored, and posting the request again completes it.
+    """
+    total = len(uploads)
+    documents: list[Document] = []
+    for index, (name, media_type, data) in enumerate(uploads, 1):
+        try:
+            documents.append(
+                read_bytes(
+                    data,
+                    name=name,
+                    media_type=media_type,
+                    max_bytes=settings.max_document_bytes,
+                    max_chars=settings.max_document_chars,
+                )
+            )
+        except DocumentRefused as exc:
+            raise type(exc)(_part(exc.message, index, total)) from None
+    first: dict[str, int] = {}
+    for index, document in enumerate(documents, 1):
+        if document.id in first:
+            raise DocumentRefused(
+                _part(
+                    f"{document.origin}: the same document id {document.id!r} as part {first[document.id]}; "
+                    "send them in separate requests, or give them different names",
+                    index,
+                    total,
+                )
+            )
+        first[document.id] = index
+    gazetteer = gazetteer_for(settings)
+    prepared = []
+    for index, document in enumerate(documents, 1):
+        try:
+            prepared.append(_prepare(document, store, settings, gazetteer))
+        except DocumentRefused as exc:
+            raise type(exc)(_part(exc.message, index, total)) from None
+    return [_write(p, store, settings) for p in prepared]
+
+
+def _part(message: str, index: int, total: int) -> str:
+    return message if total == 1 else f"part {index} of {total}, {message}; nothing was stored"
 
 
 def ingest_paths(
@@ -121,17 +217,21 @@ def ingest_paths(
     settings: Settings,
     *,
     progress: Callable[[Outcome], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> IngestReport:
     """Ingest every document under ``paths``; a refused file is reported and the batch goes on."""
     started = time.perf_counter()
     report = IngestReport()
     gazetteer = gazetteer_for(settings)
-    for path in walk(paths):
-        try:
-            document = read_file(path, max_bytes=settings.max_document_bytes)
-            outcome = ingest_document(document, store, settings, gazetteer=gazetteer)
-        except DocumentRefused as exc:
-            outcome = Outcome(path.name, "refused", reason=exc.message)
+    for item in walk(paths, follow_symlinks=follow_symlinks):
+        if isinstance(item, Refusal):
+            outcome = Outcome(item.path.name, "refused", reason=item.reason)
+        else:
+            try:
+                document = _read(item, settings)
+                outcome = ingest_document(document, store, settings, gazetteer=gazetteer)
+            except DocumentRefused as exc:
+                outcome = Outcome(item.name, "refused", reason=exc.message)
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)
@@ -139,22 +239,28 @@ def ingest_paths(
     return report
 
 
-def extract_paths(paths: Iterable[Path], settings: Settings) -> Iterator[Extraction | Outcome]:
+def extract_paths(
+    paths: Iterable[Path], settings: Settings, *, follow_symlinks: bool = False
+) -> Iterator[Extraction | Outcome]:
     """Extract without a store: an Extraction per readable document, a refused Outcome otherwise."""
     gazetteer = gazetteer_for(settings)
-    for path in walk(paths):
-        try:
-            document = read_file(path, max_bytes=settings.max_document_bytes)
-        except DocumentRefused as exc:
-            yield Outcome(path.name, "refused", reason=exc.message)
+    for item in walk(paths, follow_symlinks=follow_symlinks):
+        if isinstance(item, Refusal):
+            yield Outcome(item.path.name, "refused", reason=item.reason)
             continue
-        yield extract(document, gazetteer=gazetteer)
+        try:
+            yield extract_document(_read(item, settings), settings, gazetteer)
+        except DocumentRefused as exc:
+            yield Outcome(item.name, "refused", reason=exc.message)
 
 
 def extract_file(path: Path, settings: Settings) -> Extraction:
     """Read and extract one file (used by the evaluation)."""
-    document = read_file(path, max_bytes=settings.max_document_bytes)
-    return extract(document, gazetteer=gazetteer_for(settings))
+    return extract_document(_read(path, settings), settings)
+
+
+def _read(path: Path, settings: Settings) -> Document:
+    return read_file(path, max_bytes=settings.max_document_bytes, max_chars=settings.max_document_chars)
 
 
 def delete_document(doc_id: str, store: Store, settings: Settings) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import click
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from service.cli import cli
@@ -67,3 +70,94 @@ def test_cli_user_errors_are_one_line(tmp_path: Path) -> None:
     empty.write_text("")
     code, _, err = run("extract", str(empty))
     assert code == 1 and "Traceback" not in err
+
+
+def _damaged_stores(tmp_path: Path) -> list[Path]:
+    """A store whose CURRENT file was truncated, and a store directory of garbage files."""
+    good = tmp_path / "good"
+    run("ingest", str(SEEDS / "000_9bb7eb15379a1141.txt"), "--store", str(good), "--quiet")
+    truncated = tmp_path / "truncated"
+    shutil.copytree(good, truncated)
+    (truncated / "CURRENT").write_bytes(b"")
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / "CURRENT").write_bytes(bytes(range(256)) * 4)
+    (garbage / "MANIFEST-000001").write_bytes(b"\x00\xff" * 300)
+    (garbage / "000001.sst").write_text("junk")
+    return [truncated, garbage]
+
+
+def test_cli_damaged_store_is_one_line_for_every_command(tmp_path: Path) -> None:
+    commands = [
+        ["stats"],
+        ["stats", "--json"],
+        ["query", "SELECT * WHERE { ?s ?p ?o }"],
+        ["export"],
+        ["validate"],
+        ["ingest", str(SEEDS / "000_9bb7eb15379a1141.txt"), "--quiet"],
+        ["link", "--dry-run"],
+    ]
+    for store in _damaged_stores(tmp_path):
+        for command in commands:
+            result = CliRunner().invoke(cli, [*command, "--store", str(store)])
+            assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (command, result.exception)
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith(f"Error: cannot open the store at {store}: "), lines
+            assert "Corruption" in lines[0] and "Traceback" not in result.output
+
+
+def test_cli_unexpected_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("something\nwent wrong")
+
+    monkeypatch.setattr("service.sparql.stats.dataset_stats", broken)
+    store = str(tmp_path / "store")
+    run("ingest", str(SEEDS / "000_9bb7eb15379a1141.txt"), "--store", store, "--quiet")
+    code, _, err = run("stats", "--store", store)
+    assert code == 1 and err.strip() == "Error: unexpected KeyError: 'something\\nwent wrong'"
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """What `serve` would open the store with; it stops there instead of serving."""
+    seen: dict[str, object] = {}
+
+    def fake_open(settings: object, *, read_only: bool = False) -> None:
+        seen["settings"] = settings
+        raise click.ClickException("stopped before serving")
+
+    monkeypatch.setattr("service.cli._open", fake_open)
+    monkeypatch.delenv("EVENTGRAPH_TOKEN", raising=False)
+    return seen
+
+
+def test_cli_serve_reads_the_token_from_a_file(tmp_path: Path, served: dict[str, object]) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("  s3cret-token  \nsecond line ignored\n")
+    code, _, err = run("serve", "--token-file", str(token_file))
+    assert code == 1 and "stopped before serving" in err and "warning" not in err
+    assert served["settings"].token == "s3cret-token"  # type: ignore[attr-defined]
+
+
+def test_cli_serve_reads_the_token_from_the_environment(served: dict[str, object]) -> None:
+    result = CliRunner().invoke(cli, ["serve"], env={"EVENTGRAPH_TOKEN": "from-env"})
+    assert "warning" not in result.stderr
+    assert served["settings"].token == "from-env"  # type: ignore[attr-defined]
+
+
+def test_cli_serve_token_on_the_command_line_warns(served: dict[str, object]) -> None:
+    code, _, err = run("serve", "--token", "visible")
+    assert err.startswith("warning: --token is visible to every user of this machine in the process list (ps)")
+    assert served["settings"].token == "visible"  # type: ignore[attr-defined]
+
+
+def test_cli_serve_refuses_an_empty_or_unreadable_token_file(tmp_path: Path, served: dict[str, object]) -> None:
+    empty = tmp_path / "empty"
+    empty.write_text("\n   \nsecond\n")
+    code, _, err = run("serve", "--token-file", str(empty))
+    assert code == 1 and err.strip() == f"Error: the token file {empty} is empty: put the token on its first line"
+    code, _, err = run("serve", "--token-file", str(tmp_path / "missing"))
+    assert code == 1 and err.strip().startswith(f"Error: cannot read the token file {tmp_path / 'missing'}: ")
+    assert len(err.strip().splitlines()) == 1 and "settings" not in served
+    code, _, err = run("serve", "--token-file", str(empty), "--token", "x")
+    assert code == 2 and "not both" in err

@@ -1,10 +1,11 @@
 """Documents: files and uploaded bytes → :class:`service.model.Document`.
 
 Decodes the bytes (UTF-8, UTF-16/32 with a byte-order mark, or a detected legacy encoding),
-refuses what is not a text document (empty, binary, too large, undecodable) with a one-line
-:class:`~service.errors.DocumentRefused`, and fills in title, date, source, author and URL from,
-in rising order of authority: the text's own header lines or the HTML page's metadata, YAML
-front matter, and a ``NAME.meta.json`` sidecar.
+refuses what is not an English text document (empty, binary, too large, too long, undecodable,
+in another language; a FIFO, socket or device; a symbolic link out of the folder being read)
+with a one-line :class:`~service.errors.DocumentRefused`, and fills in title, date, source,
+author, URL and language from, in rising order of authority: the text's own header lines or the
+HTML page's metadata, YAML front matter, and a ``NAME.meta.json`` sidecar.
 
 ``Document.text`` is the decoded text exactly as written — line endings, trailing spaces and
 all; only a leading byte-order mark is dropped, and front matter is cut off — because event
@@ -18,16 +19,28 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from service.documents import decode, html, meta, text
-from service.errors import DocumentRefused
+from service.documents import decode, html, language, meta, text
+from service.documents.files import kind_of, open_regular
+from service.errors import DocumentRefused, PayloadTooLarge
 from service.model import Document
 
-__all__ = ["DOCUMENT_SUFFIXES", "doc_id_for", "read_bytes", "read_file", "walk"]
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "DOCUMENT_SUFFIXES",
+    "DocumentTooLong",
+    "Refusal",
+    "doc_id_for",
+    "read_bytes",
+    "read_file",
+    "walk",
+]
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown"}
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -36,46 +49,96 @@ _TEXT_TYPES = {"text/plain": "text/plain", "text/markdown": "text/markdown", "te
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID = 100
+# The extractor's time grows faster than the text's length: 1.7-5 s at 200,000 characters, 47 s
+# at 990,000 (docs/reliability.md). EVENTGRAPH_MAX_DOCUMENT_CHARS, whose default this is.
+DEFAULT_MAX_CHARS = 200_000
 
 
-def read_file(path: Path, *, max_bytes: int) -> Document:
-    """Read one document file (and its sidecar), or raise DocumentRefused naming the file."""
+class DocumentTooLong(DocumentRefused, PayloadTooLarge):
+    """A document whose text is longer than the extractor accepts (EVENTGRAPH_MAX_DOCUMENT_CHARS)."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A path :func:`walk` found and will not read, with the one-line reason."""
+
+    path: Path
+    reason: str
+
+
+def read_file(
+    path: Path, *, max_bytes: int, max_chars: int = DEFAULT_MAX_CHARS, check_language: bool = True
+) -> Document:
+    """Read one document file (and its sidecar), or raise DocumentRefused naming the file.
+
+    Only a regular file is opened (a symbolic link to one is followed): a FIFO, a socket or a
+    device is refused without being opened, since reading one can block for ever.
+    """
     path = Path(path)
     try:
         data = _read_limited(path, max_bytes)
         sidecar = meta.read_sidecar(path, max_bytes)
-        return _build(data, name=path.name, media_type=None, overrides=sidecar)
+        return _build(
+            data,
+            name=path.name,
+            media_type=None,
+            overrides=sidecar,
+            max_chars=max_chars,
+            check_language=check_language,
+        )
     except DocumentRefused as exc:
-        raise DocumentRefused(f"{_one_line(str(path))}: {exc.message}") from None
+        raise type(exc)(f"{_one_line(str(path))}: {exc.message}") from None
 
 
-def read_bytes(data: bytes, *, name: str, media_type: str | None, max_bytes: int) -> Document:
+def read_bytes(
+    data: bytes,
+    *,
+    name: str,
+    media_type: str | None,
+    max_bytes: int,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    check_language: bool = True,
+) -> Document:
     """Read an uploaded document; ``name`` is the upload's file name, ``media_type`` its Content-Type."""
     name = _base_name(name)
     try:
         if len(data) > max_bytes:
             raise _too_large(len(data), max_bytes)
-        return _build(data, name=name, media_type=media_type, overrides={})
+        return _build(
+            data, name=name, media_type=media_type, overrides={}, max_chars=max_chars, check_language=check_language
+        )
     except DocumentRefused as exc:
-        raise DocumentRefused(f"{_one_line(name)}: {exc.message}") from None
+        raise type(exc)(f"{_one_line(name)}: {exc.message}") from None
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Path]:
+def walk(paths: Iterable[Path], *, follow_symlinks: bool = False) -> Iterator[Path | Refusal]:
     """The document files named or contained in ``paths``, each once, in a stable order.
 
     Directories are walked recursively in sorted order, skipping hidden entries, sidecars and
     files whose extension is not a document's. A file named explicitly is yielded whatever its
     extension (unless it is a sidecar), and so is a path that does not exist, so that reading
     it reports the problem. Raises DocumentRefused when a directory cannot be listed.
+
+    Inside a directory, what has a document's extension but must not be read is yielded as a
+    :class:`Refusal`: a FIFO, socket or device (reading one can block for ever), a broken
+    symbolic link, and — unless ``follow_symlinks`` — a symbolic link whose target lies outside
+    the directory named (``notes.txt -> /etc/passwd``), or a document whose sidecar is one.
+    Symbolic links to directories are descended only with ``follow_symlinks`` (each real
+    directory once, so a loop ends).
     """
     seen: set[str] = set()
     for path in map(Path, paths):
-        found = _walk_dir(path) if path.is_dir() else [] if meta.is_sidecar(path) else [path]
-        for file in found:
-            key = os.path.abspath(file)
+        if path.is_dir():
+            found: Iterable[Path | Refusal] = _walk_dir(path, follow_symlinks)
+        else:
+            found = [] if meta.is_sidecar(path) else [path]
+        for item in found:
+            key = os.path.abspath(item.path if isinstance(item, Refusal) else item)
             if key not in seen:
                 seen.add(key)
-                yield file
+                yield item
 
 
 def doc_id_for(path: PurePath | str) -> str:
@@ -95,7 +158,15 @@ def doc_id_for(path: PurePath | str) -> str:
     return safe if len(safe) <= MAX_ID else f"{safe[: MAX_ID - 13]}_{digest}"
 
 
-def _build(data: bytes, *, name: str, media_type: str | None, overrides: dict[str, Any]) -> Document:
+def _build(
+    data: bytes,
+    *,
+    name: str,
+    media_type: str | None,
+    overrides: dict[str, Any],
+    max_chars: int = DEFAULT_MAX_CHARS,
+    check_language: bool = True,
+) -> Document:
     if not data:
         raise DocumentRefused("empty file")
     declared_type, charset = _parse_media_type(media_type)
@@ -109,6 +180,7 @@ def _build(data: bytes, *, name: str, media_type: str | None, overrides: dict[st
         raise DocumentRefused("contains only whitespace, no text")
     if kind is None:
         kind = "text/html" if html.looks_like_html(content) else "text/plain"
+    front: dict[str, Any] = {}
     if kind == "text/html":
         body, found = html.extract(content)
     else:
@@ -116,7 +188,19 @@ def _build(data: bytes, *, name: str, media_type: str | None, overrides: dict[st
         if not body.strip():
             raise DocumentRefused("no text after the front matter")
         found = {**text.guess(body), **front}
-    return _document(body, {**found, **overrides}, name=name, media_type=kind)
+    if len(body) > max_chars:
+        raise _too_long(len(body), max_chars)
+    found = {**found, **overrides}
+    if check_language:
+        where = (
+            "in its sidecar"
+            if overrides.get("language")
+            else "in its front matter"
+            if front.get("language")
+            else "in the page's lang attribute"
+        )
+        found["language"] = language.check(body, found.get("language"), where=where)
+    return _document(body, found, name=name, media_type=kind)
 
 
 def _document(body: str, found: dict[str, Any], *, name: str, media_type: str) -> Document:
@@ -155,13 +239,14 @@ def _parse_media_type(media_type: str | None) -> tuple[str | None, str | None]:
 def _read_limited(path: Path, max_bytes: int) -> bytes:
     """The file's bytes; a file over the limit is refused before it is read."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
                 raise _too_large(size, max_bytes)
-            data = fh.read(max_bytes + 1)  # st_size can be 0 or stale (pipes, growing files)
+            data = fh.read(max_bytes + 1)  # st_size can be stale (a growing file)
     except FileNotFoundError:
-        raise DocumentRefused("no such file") from None
+        broken = os.path.islink(path)
+        raise DocumentRefused("broken symbolic link" if broken else "no such file") from None
     except IsADirectoryError:
         raise DocumentRefused("is a directory, not a document file") from None
     except PermissionError:
@@ -171,6 +256,12 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes)
     return data
+
+
+def _too_long(length: int, limit: int) -> DocumentTooLong:
+    return DocumentTooLong(
+        f"its text is {length:,} characters, over the {limit:,}-character limit (EVENTGRAPH_MAX_DOCUMENT_CHARS)"
+    )
 
 
 def _too_large(size: int, limit: int) -> DocumentRefused:
@@ -187,18 +278,64 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _walk_dir(root: Path) -> list[Path]:
+def _walk_dir(root: Path, follow_symlinks: bool) -> list[Path | Refusal]:
     def fail(exc: OSError) -> None:
         raise DocumentRefused(f"{exc.filename}: cannot list the directory ({exc.strerror or exc})")
 
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    real_root = os.path.realpath(root)
+    visited = {real_root}
+    found: list[Path | Refusal] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=fail, followlinks=follow_symlinks):
+        kept = []
+        for d in dirnames:
+            sub = Path(dirpath, d)
+            if d.startswith("."):
+                continue
+            if sub.is_symlink():
+                real = os.path.realpath(sub)
+                if not follow_symlinks:
+                    if not _inside(real, real_root):
+                        found.append(Refusal(sub, _outside(sub, real, root, "directory")))
+                    continue  # one inside is walked as itself
+                if real in visited:
+                    continue
+                visited.add(real)
+            kept.append(d)
+        dirnames[:] = kept
         for filename in filenames:
             file = Path(dirpath, filename)
-            if not filename.startswith(".") and not meta.is_sidecar(file) and file.suffix.lower() in DOCUMENT_SUFFIXES:
-                found.append(file)
-    return sorted(found, key=lambda file: file.relative_to(root).parts)
+            if filename.startswith(".") or meta.is_sidecar(file) or file.suffix.lower() not in DOCUMENT_SUFFIXES:
+                continue
+            found.append(_check_entry(file, root, real_root, follow_symlinks))
+    return sorted(found, key=lambda item: (item.path if isinstance(item, Refusal) else item).relative_to(root).parts)
+
+
+def _check_entry(file: Path, root: Path, real_root: str, follow_symlinks: bool) -> Path | Refusal:
+    """``file`` when it may be read, else a Refusal saying why (see :func:`walk`)."""
+    try:
+        mode = os.stat(file).st_mode
+    except FileNotFoundError:
+        target = os.readlink(file) if file.is_symlink() else "nothing"
+        return Refusal(file, _one_line(f"{file}: broken symbolic link (to {target})"))
+    except OSError as exc:
+        return Refusal(file, f"{_one_line(str(file))}: cannot read it ({exc.strerror or exc})")
+    if not stat.S_ISREG(mode):
+        return Refusal(file, f"{_one_line(str(file))}: not a regular file: it is {kind_of(mode)}, which is never read")
+    if not follow_symlinks:
+        for path, what in ((file, "file"), (meta.sidecar_path(file), "sidecar")):
+            if path.is_symlink() and not _inside(real := os.path.realpath(path), real_root):
+                return Refusal(file, _outside(path, real, root, what))
+    return file
+
+
+def _inside(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _outside(link: Path, real: str, root: Path, what: str) -> str:
+    return _one_line(
+        f"{link}: symbolic link to a {what} outside {root} ({real}), not followed; --follow-symlinks allows it"
+    )
 
 
 def _base_name(name: str) -> str:

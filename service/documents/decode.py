@@ -2,6 +2,13 @@
 
 The decoded text is returned exactly as the bytes say (only a leading byte-order mark is
 dropped), so that character offsets computed later refer to what the author wrote.
+
+Bytes that are not valid UTF-8 are read in the encoding the sender declares (a byte-order mark,
+an HTTP ``charset`` parameter, an HTML ``<meta charset>``). Without a declaration an encoding is
+guessed only when the result reads clearly as a text in it (:func:`_reads_clearly`): a Western
+text whose accented letters sit inside words, or a text mostly in another script (Chinese,
+Cyrillic…). Anything else — a few stray bytes in an English text, UTF-8 cut or mixed with another
+encoding — is refused with the position of the first bad byte, never read as a garbled guess.
 """
 
 from __future__ import annotations
@@ -63,7 +70,15 @@ MAX_CHAOS = 0.1  # charset-normalizer's "mess" ratio above which a decoding is n
 MIN_COHERENCE = 0.2  # a language must be recognised for a non-preferred encoding to be trusted
 MAX_CONTROL_RATIO = 0.01  # more control characters than this and it is not prose
 
+# A guessed (undeclared) legacy decoding must read clearly, see _garbled.
+MIN_OTHER_SCRIPT = 10
+MIN_OTHER_SHARE = 0.3
+WESTERN_MARKS = frozenset("\u00a0‘’‚“”„–—…•€£¥¢©®™°«»§¶·¡¿ªº¹²³¼½¾×±µ‹›†‡‰´")
+WESTERN_ONE_LETTER_WORDS = frozenset("àáèéòóùúÀÉ")
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CUT_SEQUENCE = re.compile(rb"\xe2[\x80-\xbf](?![\x80-\xbf])|\xf0\x9f(?:[\x80-\xbf](?![\x80-\xbf])|(?![\x80-\xbf]))")
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}
 
 
@@ -82,9 +97,10 @@ def decode(data: bytes, *, declared: str | None = None) -> str:
         return _checked(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         _refuse_damaged_utf8(data, exc)
+        first_bad = exc.start
     if declared and (text := _try_declared(data, declared)) is not None:
         return _checked(text)
-    return _checked(_detect(data))
+    return _checked(_detect(data, first_bad))
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -118,13 +134,24 @@ def _strict(data: bytes, encoding: str, context: str) -> str:
 def _refuse_damaged_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
     # Mostly-valid UTF-8 with a few bad bytes must not be "detected" as cp1252: every accented
     # letter would silently become two wrong ones (é → Ã©).
+    if _utf8_sequences(data) > 0 and _utf8_sequences(data) >= _bad_utf8_bytes(data):
+        raise _damaged_utf8(exc.start)
+
+
+def _damaged_utf8(at: int) -> DocumentRefused:
+    return DocumentRefused(
+        f"invalid UTF-8 at byte {at} in an otherwise UTF-8 file; repair it or save it again as UTF-8"
+    )
+
+
+def _utf8_sequences(data: bytes) -> int:
+    """How many valid multi-byte UTF-8 sequences the bytes hold."""
     text = data.decode("utf-8", errors="surrogateescape")
-    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
-    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
-    if good > bad:
-        raise DocumentRefused(
-            f"invalid UTF-8 at byte {exc.start} in an otherwise UTF-8 file; repair it or save it again as UTF-8"
-        )
+    return sum(1 for ch in text if ord(ch) > 0x7F and not "\udc80" <= ch <= "\udcff")
+
+
+def _bad_utf8_bytes(data: bytes) -> int:
+    return sum(1 for ch in data.decode("utf-8", errors="surrogateescape") if "\udc80" <= ch <= "\udcff")
 
 
 def _try_declared(data: bytes, declared: str) -> str | None:
@@ -136,7 +163,7 @@ def _try_declared(data: bytes, declared: str) -> str | None:
         return None
 
 
-def _detect(data: bytes) -> str:
+def _detect(data: bytes, first_bad: int) -> str:
     matches = [m for m in charset_normalizer.from_bytes(data) if not m.encoding.startswith(NEVER_DETECTED)]
     if not matches:
         raise DocumentRefused("undecodable: not UTF-8 and no known encoding reads it cleanly; save it as UTF-8")
@@ -144,12 +171,71 @@ def _detect(data: bytes) -> str:
     if best.chaos > MAX_CHAOS:
         raise DocumentRefused(f"encoding unclear (best guess {best.encoding} still reads as garbled); save it as UTF-8")
     tied = [m for m in matches if m.chaos <= best.chaos + 0.02]
-    for encoding in PREFERRED:
-        if any(encoding in m.could_be_from_charset for m in tied):
-            return _strict(data, encoding, "throughout (detected from a sample)")
-    if best.coherence >= MIN_COHERENCE:
-        return _strict(data, best.encoding, "throughout (detected from a sample)")
-    raise DocumentRefused(f"encoding unclear (perhaps {best.encoding}, but not confidently); save it as UTF-8")
+    encoding = next((e for e in PREFERRED if any(e in m.could_be_from_charset for m in tied)), None)
+    if encoding is None and best.coherence >= MIN_COHERENCE:
+        encoding = best.encoding
+    if encoding is None:
+        raise DocumentRefused(f"encoding unclear (perhaps {best.encoding}, but not confidently); save it as UTF-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not _other_script(text) and (_utf8_sequences(data) or _CUT_SEQUENCE.search(data)):
+        # A Latin legacy text practically never holds a valid multi-byte UTF-8 sequence ("Ã©" is
+        # itself the sign of UTF-8 read as cp1252), nor the start of UTF-8 punctuation or an emoji
+        # cut short ("â€", "ðŸ"): such bytes are UTF-8 damaged or mixed with another encoding.
+        raise _damaged_utf8(first_bad)
+    problem = "it has bytes that encoding does not define" if text is None else _garbled(text)
+    if problem:
+        raise DocumentRefused(
+            f"not valid UTF-8 (byte {first_bad}) and no declared encoding, and guessing {encoding} "
+            f"would garble it ({problem}); save it as UTF-8 or declare its charset"
+        )
+    return text  # type: ignore[return-value]
+
+
+def _garbled(text: str) -> str | None:
+    """Why ``text`` (a guessed decoding) does not read clearly, or None when it does.
+
+    It reads clearly when it is mostly in a script other than Latin (a Chinese or Russian text:
+    at least :data:`MIN_OTHER_SCRIPT` letters, and :data:`MIN_OTHER_SHARE` of all letters), or
+    when it is Latin and every character beyond ASCII is a Latin letter inside a word that also
+    has ASCII letters (Zürich, São, café), a one-letter word of the Western languages (à, é) or
+    typographic punctuation (“ ” – — … €).
+    """
+    letters = sum(1 for ch in text if ch.isalpha())
+    other = _other_script(text)
+    if other:
+        if len(other) >= MIN_OTHER_SCRIPT and len(other) >= MIN_OTHER_SHARE * letters:
+            return None
+        return f"{len(other)} letters of another script among {letters - len(other)} Latin ones, first {other[0]!r}"
+    for match in _NON_ASCII.finditer(text):
+        ch = match.group()
+        if ch in WESTERN_MARKS:
+            continue
+        word = _word_around(text, match.start())
+        if ch.isalpha() and (word in WESTERN_ONE_LETTER_WORDS or any(c.isascii() for c in word)):
+            continue
+        return f"{ch!r} at character {match.start()}"
+    return None
+
+
+def _word_around(text: str, index: int) -> str:
+    start, end = index, index + 1
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[start:end]
+
+
+def _other_script(text: str) -> list[str]:
+    """The letters of ``text`` that are not Latin."""
+    return [ch for ch in text if ch.isalpha() and not _latin(ch)]
+
+
+def _latin(ch: str) -> bool:
+    return ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF
 
 
 def _checked(text: str) -> str:

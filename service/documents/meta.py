@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from service.documents.dates import parse_iso
+from service.documents.files import open_regular
 from service.errors import DocumentRefused
 
 FIELDS: tuple[str, ...] = ("id", "title", "published", "source", "url", "author", "language")
@@ -43,10 +44,12 @@ def read_sidecar(document: Path, max_bytes: int) -> dict[str, Any]:
     side = sidecar_path(document)
     where = f"sidecar {side.name}"
     try:
-        with side.open("rb") as fh:
+        with open_regular(side) as fh:
             raw = fh.read(max_bytes + 1)
     except FileNotFoundError:
         return {}
+    except DocumentRefused as exc:
+        raise DocumentRefused(f"{where}: {exc.message}") from None
     except OSError as exc:
         raise DocumentRefused(f"{where}: cannot read it ({exc.strerror or exc})") from None
     if len(raw) > max_bytes:

@@ -4,6 +4,10 @@ Answers 201 with the new document's IRI and its events, 200 when the document wa
 stored (unchanged: not extracted again) or replaced; the same idempotency as ``eventgraph ingest``.
 A body's document id comes from ``?name=`` or the Content-Disposition file name, else from a
 hash of the body, so posting the same body twice stores it once.
+
+A multipart request is all or nothing: every part is read and extracted first, and if one is
+refused the answer names the part and the reason and nothing is stored (422; 413 for a text
+over EVENTGRAPH_MAX_DOCUMENT_CHARS; ``service.pipeline.ingest_uploads``).
 """
 
 from __future__ import annotations
@@ -33,11 +37,10 @@ _EVENTS = (
 @bp.post("/documents")
 def ingest() -> Response:
     check_token()
-    from service.pipeline import ingest_upload  # the extraction stack loads on the first ingest only
+    from service.pipeline import ingest_uploads  # the extraction stack loads on the first ingest only
 
     rt = runtime()
-    uploads = _uploads()
-    outcomes = [ingest_upload(data, name, media, rt.store, rt.settings) for name, media, data in uploads]
+    outcomes = ingest_uploads(_uploads(), rt.store, rt.settings)
     views = [outcome_view(o) for o in outcomes]
     added = any(o.status == "added" for o in outcomes)
     body: dict[str, Any] = views[0] if request.mimetype != "multipart/form-data" else {"documents": views}

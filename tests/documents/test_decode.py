@@ -30,7 +30,8 @@ JAPANESE = "東京都は北京市に医療物資を寄贈しました。マス�
     ],
 )
 def test_decode_legacy_encodings(write, limit: int, text: str, encoding: str) -> None:
-    doc = read_file(write("legacy.txt", text.encode(encoding)), max_bytes=limit)
+    # These texts are French, Chinese, Japanese, Russian: read here for their encoding alone.
+    doc = read_file(write("legacy.txt", text.encode(encoding)), max_bytes=limit, check_language=False)
     assert doc.text == text
 
 
@@ -45,7 +46,7 @@ def test_decode_legacy_encodings(write, limit: int, text: str, encoding: str) ->
     ids=["utf-8-bom", "utf-16", "utf-16-be", "utf-32"],
 )
 def test_decode_byte_order_marks_are_stripped(limit: int, data: bytes) -> None:
-    doc = read_bytes(data, name="bom.txt", media_type=None, max_bytes=limit)
+    doc = read_bytes(data, name="bom.txt", media_type=None, max_bytes=limit, check_language=False)
     assert doc.text == WESTERN and doc.title == "Aid arrives in Zürich"
 
 
@@ -67,7 +68,13 @@ def test_decode_declared_charset_is_used() -> None:
 
 def test_decode_charset_parameter_of_an_upload(limit: int) -> None:
     text = "Genève\n\nLa Suisse a envoyé 20 tonnes de matériel médical à l'hôpital régional.\n"
-    doc = read_bytes(text.encode("latin-1"), name="g.txt", media_type="text/plain; charset=ISO-8859-1", max_bytes=limit)
+    doc = read_bytes(
+        text.encode("latin-1"),
+        name="g.txt",
+        media_type="text/plain; charset=ISO-8859-1",
+        max_bytes=limit,
+        check_language=False,
+    )
     assert doc.text == text
 
 
@@ -108,3 +115,50 @@ def test_decode_many_control_characters_refused() -> None:
 
 def test_decode_mislabelled_utf8_is_still_utf8() -> None:
     assert decode("Zürich".encode(), declared="windows-1252") == "Zürich"
+
+
+ENGLISH = b"The Ministry of Foreign Affairs said on Monday that 500 tents were sent to Nepal by air. " * 5
+
+
+@pytest.mark.parametrize(
+    ("stray", "fragment"),
+    [
+        (b"\x80\x81", "guessing cp1251 would garble it"),  # read as Cyrillic "ЂЃ" before
+        (b"\xff", "guessing cp1252 would garble it ('\u00ff'"),
+        (b"\xd0\xd1\xd2", "would garble it ('\u00d0'"),
+        (b"\x9d", "would garble it"),
+    ],
+    ids=["cp1251", "y-umlaut", "eth", "undefined"],
+)
+def test_decode_stray_bytes_in_an_english_text_are_refused_not_guessed(stray: bytes, fragment: str) -> None:
+    with pytest.raises(DocumentRefused) as caught:
+        decode(ENGLISH + stray + b" More text here.")
+    message = str(caught.value)
+    assert message.startswith(f"not valid UTF-8 (byte {len(ENGLISH)}) and no declared encoding")
+    assert fragment in message and message.endswith("save it as UTF-8 or declare its charset")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ENGLISH + b"don\xe2\x80t",  # a curly apostrophe cut short
+        ENGLISH + b"\xf0\x9f\x98 ",  # an emoji cut short
+        ENGLISH + "\u2019".encode() + b" and caf\xe9",  # UTF-8 and Latin-1 in one file
+    ],
+    ids=["cut-quote", "cut-emoji", "mixed"],
+)
+def test_decode_cut_or_mixed_utf8_is_refused(data: bytes) -> None:
+    with pytest.raises(DocumentRefused, match=r"^invalid UTF-8 at byte \d+ in an otherwise UTF-8 file"):
+        decode(data)
+
+
+def test_decode_clear_single_byte_western_text_is_still_read() -> None:
+    assert decode(ENGLISH + b"caf\xe9 in Z\xfcrich, \x93quoted\x94 \x96 \xe0 la carte").endswith(
+        "café in Zürich, “quoted” – à la carte"
+    )
+
+
+def test_decode_declared_charset_reads_what_a_guess_would_refuse() -> None:
+    data = ENGLISH + b"\x80\x81"
+    assert decode(data, declared="windows-1251").endswith("ЂЃ")
+    assert read_bytes(data, name="a.txt", media_type="text/plain; charset=windows-1251", max_bytes=10**6).text

@@ -55,8 +55,13 @@ def test_html_xhtml_with_xml_declaration(limit: int) -> None:
         '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN">'
         "<head><title>Aid</title></head><body><p>" + "China sent aid to Italy. " * 4 + "</p></body></html>"
     )
-    doc = read_bytes(page.encode(), name="aid.xhtml", media_type="application/xhtml+xml", max_bytes=limit)
+    doc = read_bytes(
+        page.encode(), name="aid.xhtml", media_type="application/xhtml+xml", max_bytes=limit, check_language=False
+    )
     assert (doc.language, doc.media_type) == ("zh-CN", "text/html") and "China sent aid" in doc.text
+    # and the declared language is honoured: the page says it is Chinese, so it is refused
+    with pytest.raises(DocumentRefused, match=r"declares its language as Chinese \(zh-CN\) in the page's lang"):
+        read_bytes(page.encode(), name="aid.xhtml", media_type="application/xhtml+xml", max_bytes=limit)
 
 
 def test_html_without_main_text_refused(limit: int) -> None:

@@ -27,7 +27,7 @@ def test_meta_sidecar_overrides_the_guess(write, limit: int) -> None:
                 "published": "2021-03-11",
                 "source": "Ministry of Foreign Affairs",
                 "url": "https://example.org/rome",
-                "language": "it",
+                "language": "en-GB",
             }
         ),
     )
@@ -38,7 +38,7 @@ def test_meta_sidecar_overrides_the_guess(write, limit: int) -> None:
         date(2021, 3, 11),
         "Ministry of Foreign Affairs",
         "https://example.org/rome",
-        "it",
+        "en-GB",
     )
     assert doc.author == "Jane Doe"  # not in the sidecar: the guess stays
     assert doc.text == ARTICLE and doc.origin == "rome.txt"

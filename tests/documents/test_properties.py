@@ -58,5 +58,6 @@ def test_properties_read_bytes_raises_only_document_refused(data: bytes, name: s
 def test_properties_valid_utf8_text_is_kept_exactly(text: str) -> None:
     assume(text.strip())
     assume(not text.startswith("---"))  # front matter is cut off by design
-    doc = read_bytes(text.encode("utf-8"), name="a.txt", media_type="text/plain", max_bytes=10**6)
+    # Random text is in no language (or in many): the language check is not what is tried here.
+    doc = read_bytes(text.encode("utf-8"), name="a.txt", media_type="text/plain", max_bytes=10**6, check_language=False)
     assert doc.text == text

@@ -1,17 +1,29 @@
-"""The time-limited query runner: user queries run in worker processes that can be killed.
+"""Where user text is parsed and evaluated: worker processes with a time and a memory limit.
+
+Nothing a client sends is parsed or evaluated in the server's own process. A /sparql query
+travels to a worker as it was received (:class:`QueryRequest`); the worker plans it — applies
+SPARQL's ``\\u`` processing once, checks nesting, sizes and the SERVICE allowlist on that one
+canonical text — and evaluates exactly that text. An update is planned and checked the same
+way (:class:`UpdateRequest`) and comes back as the text to apply. The reads the timeline and
+the pages build from request values run as :class:`Job` in the same workers.
 
 pyoxigraph's evaluation cannot be interrupted from Python (it checks no signals), so a query
-that runs past the limit is stopped by killing the process that runs it; a fresh worker takes
-its place. Each worker opens the on-disk store read-only. The server's own process keeps the
-read-write store for writes and bumps a generation number after each one; a worker whose
-store is older reopens it before its next query (a read-only Oxigraph store is a snapshot).
+that runs past the time limit is stopped by killing its process; one that allocates past
+``query_memory_mb`` fails inside its process (``RLIMIT_AS``), which then dies or answers an
+error; a parser or planner that overflows its stack kills only its worker. A fresh worker
+takes the place of a dead one. The pool keeps ``size`` workers ready, starts more (never past
+``cap``) while heavy queries hold them all, and stops the extra ones once they are idle.
 
-pyoxigraph documents opening a store read-only while another process writes it as undefined
-behaviour: in practice a reopen can race a compaction and fail. A worker reopens and retries
-once when reading fails; a second failure is answered 503.
+Each worker opens the on-disk store read-only. The server's process keeps the read-write store
+for writes, flushes it after each one and bumps a generation number; a worker whose store is
+older reopens it before its next query (a read-only Oxigraph store is a snapshot). Because the
+write-ahead log is flushed, a reopen reads a few files, not the whole history of writes.
+A worker reopens and retries when reading fails (a reopen can race a compaction that the
+flush started), a few times with a short pause.
 
-An in-memory store cannot be shared with other processes, and a remote store has its own
-limits: both are queried in this process, without the time limit (a warning is logged).
+An in-memory store cannot be shared with other processes: it is queried in this process
+(tests only). A remote store evaluates queries itself; the planning and the allowlist check
+still run in a storeless worker.
 """
 
 from __future__ import annotations
@@ -23,7 +35,9 @@ import multiprocessing
 import os
 import pickle
 import queue
+import resource
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -32,15 +46,18 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import IO, Any, Protocol
 
+from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
 from service.store import Store
 
 log = logging.getLogger(__name__)
 
-_HEAD, _CHUNK, _ERROR, _DONE = b"H", b"C", b"E", b"F"
+_HEAD, _CHUNK, _ERROR, _DONE, _PLAN = b"H", b"C", b"E", b"F", b"P"
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
 GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
+RECURSION_LIMIT = 50_000
+READ_ATTEMPTS = 6  # opens of the read-only store a query may need while compactions move files
 
 
 class ServiceCallFailed(EventgraphError):
@@ -49,7 +66,32 @@ class ServiceCallFailed(EventgraphError):
     status = 502
 
 
-@dataclass
+class QueryStopped(EventgraphError):
+    """The worker evaluating a query died: past its memory limit, or its parser or planner failed."""
+
+    status = 503
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A /sparql query as it was received; planned and checked inside a worker."""
+
+    op: Any  # service.sparql.protocol.Operation
+    accept: str | None
+    settings: Settings
+    base_iri: str | None
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """A /sparql update as it was received; planned and checked inside a worker."""
+
+    op: Any
+    settings: Settings
+    base_iri: str | None
+
+
+@dataclass(frozen=True)
 class Stream:
     """An answer whose head is known and whose body is still to come."""
 
@@ -65,7 +107,13 @@ class Evaluator(Protocol):
         """Get ready now rather than at the first query."""
 
     def run(self, job: Job, timeout: float) -> Stream:
-        """Evaluate ``job``; raise :class:`QueryTimeout` past ``timeout`` seconds."""
+        """Evaluate a job the service built; raise :class:`QueryTimeout` past ``timeout`` seconds."""
+
+    def query(self, request: QueryRequest, timeout: float) -> Stream:
+        """Plan, check and evaluate a client's query."""
+
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
+        """Plan and check a client's update: (text to apply, lines added in front of the user's)."""
 
     def invalidate(self) -> None:
         """The store was written: later queries must see the change."""
@@ -74,14 +122,17 @@ class Evaluator(Protocol):
         """Stop every worker."""
 
 
-def open_evaluator(store: Store, workers: int) -> Evaluator:
-    """A worker pool for an on-disk Oxigraph store; the in-process runner otherwise."""
+def open_evaluator(store: Store, workers: int, *, cap: int = 0, memory_mb: int = 0) -> Evaluator:
+    """A worker pool for an on-disk Oxigraph store; for a remote store, the remote store behind a
+    storeless pool that plans and checks; in-process for an in-memory store (tests)."""
     from service.store.oxigraph import MEMORY, OxigraphStore
 
-    if isinstance(store, OxigraphStore) and store.location != MEMORY:
-        return WorkerPool(store.location, workers, lookups=InProcess(store))
-    log.warning("queries on %s run in the server process, without a time limit", store.location)
-    return InProcess(store)
+    if isinstance(store, OxigraphStore):
+        if store.location != MEMORY:
+            return WorkerPool(store.location, workers, cap=cap, memory_mb=memory_mb)
+        log.warning("queries on an in-memory store run in the server process, without limits (tests only)")
+        return InProcess(store)
+    return Remote(store, WorkerPool(None, max(1, workers // 2), cap=cap, memory_mb=memory_mb))
 
 
 def timeout_message(timeout: float) -> str:
@@ -97,13 +148,28 @@ def raise_error(kind: str, message: str, text: str) -> None:
         from service.sparql.syntax import syntax_error
 
         raise QueryError(syntax_error(message, text))
+    if kind == "memory":
+        raise QueryStopped(message)
     if "service" in text.lower():
         raise ServiceCallFailed(f"the query failed, possibly in a SERVICE call: {message}")
     raise StoreUnavailable(f"the store could not be read: {message}")
 
 
+def plan(request: QueryRequest) -> Job:
+    from service.sparql.plan import plan_query
+
+    return plan_query(request.op, request.accept, request.settings, request.base_iri)
+
+
+def plan_update(request: UpdateRequest) -> tuple[str, int]:
+    from service.sparql.plan import plan_update as plan_text
+
+    return plan_text(request.op, request.settings, request.base_iri)
+
+
 class InProcess:
-    """Evaluate in the calling thread (in-memory or remote stores): no time limit."""
+    """Evaluate in the calling thread: an in-memory store (tests), or a remote store (which has
+    its own limits). No time or memory limit here."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -122,6 +188,12 @@ class InProcess:
         except (OSError, RuntimeError) as exc:
             raise_error("store", str(exc), job.text)
         return Stream(heads[0], iter(chunks), sum(map(len, chunks)))
+
+    def query(self, request: QueryRequest, timeout: float) -> Stream:
+        return self.run(plan(request), timeout)
+
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
+        return plan_update(request)
 
     def _remote(self, job: Job) -> object:
         """A remote store gets the endpoint's base IRI as a BASE line; its syntax errors are
@@ -146,65 +218,182 @@ class InProcess:
         pass
 
 
-def _worker_main(conn: Connection, path: str) -> None:
-    """A worker's loop: receive (generation, job), answer with head, chunks and end, or an error."""
+class Remote:
+    """A remote store: client text is planned and checked in a storeless worker, then sent."""
+
+    def __init__(self, store: Store, planner: WorkerPool) -> None:
+        self.inner = InProcess(store)
+        self.planner = planner
+
+    @property
+    def generation(self) -> int:
+        return self.inner.generation
+
+    def run(self, job: Job, timeout: float) -> Stream:
+        return self.inner.run(job, timeout)
+
+    def query(self, request: QueryRequest, timeout: float) -> Stream:
+        job: Job = self.planner.call(request, timeout)
+        return self.inner.run(job, timeout)
+
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
+        planned: tuple[str, int] = self.planner.call(request, timeout)
+        return planned
+
+    def start(self) -> None:
+        self.planner.start()
+
+    def invalidate(self) -> None:
+        self.inner.invalidate()
+
+    def close(self) -> None:
+        self.planner.close()
+
+
+def _worker_main(conn: Connection, path: str | None, memory_mb: int) -> None:
+    """A worker's loop: receive (generation, task), answer with head, chunks and end, a plan, or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
-    opened = _Opened(path)
+    # rdflib's grammar (the allowlist check) recurses per nesting level; queries nest up to
+    # plan.MAX_NESTING levels. Should a parse still overflow, only this process dies.
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    opened = _Opened(path, memory_mb)
+    if path is None:
+        opened.limit_memory()
     while True:
         try:
-            generation, job = conn.recv()
-            _answer(conn, opened, generation, job)
+            generation, task = conn.recv()
         except (EOFError, OSError):  # the server closed the pipe: it is shutting down or gave up on us
             return
+        try:
+            _answer(conn, opened, generation, task)
+        except MemoryError:
+            _send_error(conn, ("memory", _memory_message(memory_mb)))
+            return  # the process may be in a poor state: let a fresh one take over
+        except (EOFError, OSError):
+            return
+
+
+def _memory_message(memory_mb: int) -> str:
+    return (
+        f"the query needed more than the {memory_mb} MiB a query may use and was stopped: simplify it, "
+        "or raise EVENTGRAPH_QUERY_MEMORY_MB"
+    )
+
+
+def _vm_size() -> int:
+    """This process's address space in bytes (Linux), 0 when unknown."""
+    try:
+        with open(f"/proc/{os.getpid()}/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 class _Opened:
     """The worker's read-only store and the generation it was opened at."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str | None, memory_mb: int) -> None:
         self.path = path
+        self.memory_mb = memory_mb
         self.store: Any = None
         self.generation = -1
+        self.limited = False
 
     def at(self, generation: int) -> Any:
         from pyoxigraph import Store as OxStore
 
+        if self.path is None:
+            raise StoreUnavailable("this worker has no store")
         if self.store is None or generation != self.generation:
             self.store, self.generation = None, -1
             self.store, self.generation = OxStore.read_only(self.path), generation
+            self.limit_memory()
         return self.store
 
+    def limit_memory(self) -> None:
+        """Cap the address space at what the process holds now (the store opened) plus the query's share."""
+        if self.limited or self.memory_mb <= 0:
+            return
+        self.limited = True
+        base = _vm_size()
+        if base:
+            limit = base + self.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
-def _answer(conn: Connection, opened: _Opened, generation: int, job: Job) -> None:
+
+def _send_error(conn: Connection, error: object) -> None:
+    try:
+        payload = pickle.dumps(error)
+    except Exception:  # an exception that does not pickle: send its text
+        payload = pickle.dumps(("store", str(error)))
+    conn.send_bytes(_ERROR + payload)
+
+
+def _answer(conn: Connection, opened: _Opened, generation: int, task: Job | QueryRequest | UpdateRequest) -> None:
+    try:
+        if isinstance(task, UpdateRequest):
+            conn.send_bytes(_PLAN + pickle.dumps(plan_update(task)))
+            return
+        job = plan(task) if isinstance(task, QueryRequest) else _checked(task)
+    except EventgraphError as exc:
+        _send_error(conn, exc)
+        return
+    except (RecursionError, ValueError) as exc:
+        _send_error(conn, QueryError(f"the request could not be read: {type(exc).__name__}"))
+        return
+    if opened.path is None:
+        conn.send_bytes(_PLAN + pickle.dumps(job))
+        return
+    _evaluate(conn, opened, generation, job)
+
+
+def _checked(job: Job) -> Job:
+    """A job the service built still passes the allowlist check (values from requests are in it)."""
+    from service.sparql import federation
+
+    federation.check_query(job.text, ())
+    return job
+
+
+def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> None:
     sent: list[bool] = []
 
     def head(value: Head) -> None:
         conn.send_bytes(_HEAD + pickle.dumps(value))
         sent.append(True)
 
-    for attempt in (1, 2):
+    for attempt in range(1, READ_ATTEMPTS + 1):
         try:
             result = evaluate(opened.at(generation), job)
             write_result(result, job, head, lambda data: conn.send_bytes(_CHUNK + data))
             conn.send_bytes(_DONE)
             return
         except SyntaxError as exc:
-            conn.send_bytes(_ERROR + pickle.dumps(("syntax", str(exc))))
+            _send_error(conn, ("syntax", str(exc)))
             return
         except (OSError, RuntimeError) as exc:
             if sent or isinstance(exc, BrokenPipeError | EOFError):
                 raise OSError("the answer could not be sent") from exc
-            opened.store = None  # reopen: the snapshot may have lost files to a compaction
-            if attempt == 2:
-                conn.send_bytes(_ERROR + pickle.dumps(("store", str(exc))))
+            # A compaction after a write removed files this snapshot was about to read: reopen
+            # (the next snapshot names the files that replaced them) and try again.
+            opened.store = None
+            if attempt == READ_ATTEMPTS:
+                _send_error(conn, ("store", str(exc)))
+            else:
+                time.sleep(0.02 * attempt)
 
 
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: Any, path: str) -> None:
+    def __init__(self, context: Any, path: str | None, memory_mb: int) -> None:
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker_main, args=(child, path), daemon=True, name="eventgraph-query")
+        self.process = context.Process(
+            target=_worker_main, args=(child, path, memory_mb), daemon=True, name="eventgraph-query"
+        )
         self.process.start()
         child.close()
 
@@ -251,16 +440,16 @@ class _Spool:
 
 
 class WorkerPool:
-    """Query workers over one on-disk store; a killed worker is replaced. When every worker stays
-    busy (heavy queries running to the time limit) and a query waits, the pool grows, up to twice
-    its size, so that a light query is answered beside the heavy ones rather than after them."""
+    """Query workers over one on-disk store (or none: planning only); a dead or killed worker is
+    replaced. ``size`` workers are kept ready; while every one stays busy and a query waits, one
+    more starts, never past ``cap``, so that a light query is answered beside heavy ones; the
+    extra workers stop when they are done."""
 
-    def __init__(self, path: str, size: int, *, lookups: InProcess | None = None) -> None:
+    def __init__(self, path: str | None, size: int, *, cap: int = 0, memory_mb: int = 0) -> None:
         self.path = path
         self.size = max(1, size)
-        # Lookups (plan.is_lookup) cost what their subjects' triples cost: answered here, without
-        # the hop to a worker (which is most of a point lookup's time).
-        self._lookups = lookups
+        self.cap = max(self.size, cap or 2 * self.size)
+        self.memory_mb = memory_mb
         self.generation = 0
         self._context = multiprocessing.get_context("spawn")  # no fork: the server has threads
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -268,7 +457,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
-        self._starting = 0  # workers being started by _grow
+        self._starting = 0  # workers being started
 
     def start(self) -> None:
         """Start the workers now rather than at the first query."""
@@ -278,7 +467,7 @@ class WorkerPool:
             self._started = True
         atexit.register(self.close)  # no worker outlives the server, however it stops
         for _ in range(self.size):
-            self._spawn()
+            self._start_one(wait=True)
 
     def invalidate(self) -> None:
         self.generation += 1
@@ -288,45 +477,93 @@ class WorkerPool:
         return [w.process.pid for w in list(self._all) if w.process.pid is not None and w.process.is_alive()]
 
     def run(self, job: Job, timeout: float) -> Stream:
-        if job.lookup and self._lookups is not None:
-            return self._lookups.run(job, timeout)
+        return self._stream(job, timeout)
+
+    def query(self, request: QueryRequest, timeout: float) -> Stream:
+        return self._stream(request, timeout)
+
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
+        planned: tuple[str, int] = self.call(request, timeout)
+        return planned
+
+    def call(self, task: QueryRequest | UpdateRequest, timeout: float) -> Any:
+        """Plan ``task`` in a worker and return the plan (a :class:`Job`, or an update's text)."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline, timeout)
+        worker.conn.send((self.generation, task))
+        frame = self._frame(worker, deadline, timeout)
+        self._release(worker)
+        if frame[:1] == _PLAN:
+            return pickle.loads(frame[1:])
+        self._raise(frame[1:], _text(task))
+
+    def _stream(self, task: Job | QueryRequest, timeout: float) -> Stream:
         self.start()
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
         spool = _Spool()
         try:
-            worker.conn.send((self.generation, job))
-            head = self._receive(worker, job, spool, deadline, timeout)
+            worker.conn.send((self.generation, task))
+            head = self._receive(worker, _text(task), spool, deadline, timeout)
         except BaseException:
             spool.close()
             raise
         return Stream(head, spool, spool.size)
 
-    def _receive(self, worker: _Worker, job: Job, spool: _Spool, deadline: float, timeout: float) -> Head:
+    def _frame(self, worker: _Worker, deadline: float, timeout: float) -> bytes:
+        try:
+            frame = worker.receive(deadline)
+        except (OSError, EOFError):
+            self._replace(worker)
+            raise self._death(worker) from None
+        if frame is None:
+            self._replace(worker)
+            raise QueryTimeout(timeout_message(timeout))
+        return frame
+
+    def _death(self, worker: _Worker) -> EventgraphError:
+        worker.process.join(1)
+        code = worker.process.exitcode
+        return QueryStopped(
+            f"the query stopped its worker (exit {code}): it needed more than the {self.memory_mb} MiB a query "
+            "may use (EVENTGRAPH_QUERY_MEMORY_MB), or is too large to plan; simplify it"
+        )
+
+    def _raise(self, payload: bytes, text: str) -> None:
+        error = pickle.loads(payload)
+        if isinstance(error, EventgraphError):
+            raise error
+        raise_error(*error, text)
+
+    def _receive(self, worker: _Worker, text: str, spool: _Spool, deadline: float, timeout: float) -> Head:
         # The whole answer is read before the worker is released: a slow client then holds a
         # spool, not a worker, and the time limit covers everything up to the last byte, so a
         # query stopped by it is always answered 503, never a 200 cut short.
         head: Head | None = None
         while True:
-            try:
-                frame = worker.receive(deadline)
-            except (OSError, EOFError):
-                self._replace(worker)
-                raise StoreUnavailable("a query worker stopped unexpectedly: try again") from None
-            if frame is None:
-                self._replace(worker)
-                raise QueryTimeout(timeout_message(timeout))
+            frame = self._frame(worker, deadline, timeout)
             tag, payload = frame[:1], frame[1:]
             if tag == _HEAD:
                 head = pickle.loads(payload)
             elif tag == _CHUNK:
                 spool.write(payload)
             else:  # done, or failed: either way the worker is free again
-                self._idle.put(worker)
+                self._release(worker)
                 if tag == _ERROR:
-                    raise_error(*pickle.loads(payload), job.text)
+                    self._raise(payload, text)
                 assert head is not None
                 return head
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle queue, or stopped when the pool has grown past its size."""
+        with self._lock:
+            extra = len(self._all) > self.size
+            if extra:
+                worker.stop()  # reaped before it leaves the count: the cap holds at every moment
+                self._all.discard(worker)
+        if not extra:
+            self._idle.put(worker)
 
     def _acquire(self, deadline: float, timeout: float) -> _Worker:
         while True:
@@ -339,42 +576,44 @@ class WorkerPool:
                         f"all {len(self._all)} query workers stayed busy for {timeout:g} s: try again later, "
                         "or raise the limit with --query-timeout / EVENTGRAPH_QUERY_TIMEOUT"
                     ) from None
-                self._grow()  # heavy queries hold every worker: a light one must not wait behind them
+                self._start_one(wait=False)  # heavy queries hold every worker: a light one must not wait
                 continue
             if worker.process.is_alive():
                 return worker
             self._replace(worker)
 
-    def _grow(self) -> None:
-        """Start one more worker in the background, up to twice the pool's size."""
+    def _start_one(self, *, wait: bool) -> None:
+        """Start a worker, unless the pool is at its cap (counting those being started)."""
         with self._lock:
-            if self._closed or len(self._all) + self._starting >= 2 * self.size:
+            if self._closed or len(self._all) + self._starting >= self.cap:
                 return
             self._starting += 1
 
         def spawn() -> None:
             try:
-                self._spawn()
+                worker = _Worker(self._context, self.path, self.memory_mb)
+                with self._lock:
+                    if self._closed:
+                        worker.stop()
+                        return
+                    self._all.add(worker)
+                self._idle.put(worker)
             finally:
                 with self._lock:
                     self._starting -= 1
 
-        threading.Thread(target=spawn, name="eventgraph-grow", daemon=True).start()
-
-    def _spawn(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            worker = _Worker(self._context, self.path)
-            self._all.add(worker)
-        self._idle.put(worker)
+        if wait:
+            spawn()
+        else:
+            threading.Thread(target=spawn, name="eventgraph-spawn", daemon=True).start()
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
+            short = len(self._all) + self._starting < self.size
         worker.stop()
-        # Starting a process takes a while: do it beside the request, not in its way.
-        threading.Thread(target=self._spawn, name="eventgraph-respawn", daemon=True).start()
+        if short:  # starting a process takes a while: beside the request, not in its way
+            self._start_one(wait=False)
 
     def close(self) -> None:
         with self._lock:
@@ -388,6 +627,10 @@ class WorkerPool:
                 worker.process.kill()
                 worker.process.join(2)
         atexit.unregister(self.close)
+
+
+def _text(task: Job | QueryRequest | UpdateRequest) -> str:
+    return task.text if isinstance(task, Job) else str(task.op.text)
 
 
 def worker_count(threads: int) -> int:

@@ -1,6 +1,9 @@
 """From a protocol :class:`Operation` to what runs: a query :class:`Job`, or the text of an update.
 
-Both are checked against the SERVICE allowlist here, before anything is evaluated.
+This runs inside a query worker (:mod:`service.sparql.evaluator`), never in the server's process.
+The text is made canonical first — SPARQL's ``\\u`` escapes processed once, over the whole text,
+as the grammar says — and everything after (nesting, sizes, the SERVICE allowlist, the engine)
+reads that one text, so what is checked is exactly what runs.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from service.sparql import conneg, federation
 from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.sparql.syntax import syntax_error
-from service.sparql.tokens import Token, modify_where_positions, query_form, tokenize, top_level_words, unescape
+from service.sparql.tokens import (
+    Token,
+    canonical,
+    modify_where_positions,
+    query_form,
+    tokenize,
+    top_level_words,
+)
 
 _NAMES = {fmt: name for name, fmt in conneg.FORMAT_NAMES.items()}
 # Braces or parentheses nested deeper than this are refused before any parser sees them: the
@@ -38,16 +48,45 @@ def check_nesting(tokens: list[Token]) -> None:
         raise QueryError(f"the request nests {max(braces, deepest)} levels deep; at most {MAX_NESTING} are allowed")
 
 
+def check_length(text: str, settings: Settings) -> None:
+    """:raises QueryError: for a query or update longer than ``max_query_chars`` (checked before any parsing)."""
+    if len(text) > settings.max_query_chars:
+        raise QueryError(
+            f"the request is {len(text):,} characters long; at most {settings.max_query_chars:,} are accepted "
+            "(EVENTGRAPH_MAX_QUERY_CHARS)"
+        )
+
+
+def check_describe(tokens: list[Token], settings: Settings) -> None:
+    """:raises QueryError: when a DESCRIBE names more resources than ``max_describe_terms``."""
+    if query_form(tokens) != "DESCRIBE":
+        return
+    named = 0
+    for token in tokens:
+        if token.depth == 0 and token.is_word("WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "GROUP", "VALUES"):
+            break
+        if token.depth == 0 and token.kind in ("iri", "pname", "var"):
+            named += 1
+    if named > settings.max_describe_terms:
+        raise QueryError(
+            f"the DESCRIBE names {named} resources; at most {settings.max_describe_terms} are allowed "
+            "(EVENTGRAPH_MAX_DESCRIBE_TERMS): describe them in several queries"
+        )
+
+
 def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: str | None) -> Job:
-    """The job for a query: its dataset, its output format and the row cap.
+    """The job for a query: its canonical text, its dataset, its output format and the row cap.
 
     :raises NotAcceptable: when neither Accept nor ``format`` names a format this query can give.
     :raises FederationRefused: for a SERVICE outside the allowlist.
     """
-    tokens = tokenize(op.text)
+    check_length(op.text, settings)
+    text = canonical(op.text)
+    tokens = tokenize(text)
     check_nesting(tokens)
+    check_describe(tokens, settings)
     form = query_form(tokens)
-    federation.check_query(op.text, settings.service_allow, base_iri)
+    federation.check_query(text, settings.service_allow, base_iri, tokens)
     select_fmt, graph_fmt = QueryResultsFormat.JSON, RdfFormat.TURTLE
     if form in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = _negotiate(op, accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
@@ -61,7 +100,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         # remote store that makes its default graph the union (Oxigraph's server) ignores FROM.
         (default_graphs, named_graphs), use_query_dataset = dataset, False
     return Job(
-        text=op.text,
+        text=text,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         use_query_dataset=use_query_dataset,
@@ -69,52 +108,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         select_format=_NAMES[select_fmt],
         graph_format=_NAMES[graph_fmt],
         max_rows=settings.max_result_rows,
-        lookup=is_lookup(tokens),
     )
-
-
-_LOOKUP_WORDS = frozenset(
-    {"PREFIX", "BASE", "SELECT", "DISTINCT", "REDUCED", "ASK", "DESCRIBE", "WHERE", "LIMIT", "OFFSET"}
-)
-_TERMS = frozenset({"iri", "pname", "var", "string", "number", "langtag"})
-
-
-def is_lookup(tokens: list[Token]) -> bool:
-    """True for a query that can only read the triples of subjects it names — ``DESCRIBE <x>``, or
-    one group of plain triple patterns whose subjects are all IRIs (``SELECT ?p ?o { <x> ?p ?o }``).
-
-    Such a query costs what its subjects' triples cost, so it needs no worker process and no time
-    limit; anything else (a variable subject, OPTIONAL, FILTER, paths, subqueries, FROM, SERVICE,
-    expressions) is not a lookup.
-    """
-    if query_form(tokens) not in ("SELECT", "ASK", "DESCRIBE"):
-        return False
-    top = [t for t in tokens if t.depth == 0 and t.text not in ("{", "}")]
-    for token in top:
-        if token.kind == "word" and token.text.upper() not in _LOOKUP_WORDS:
-            return False
-        if token.kind not in ("word", "iri", "pname", "var", "number") and token.text != "*":
-            return False
-    groups = sum(1 for t in tokens if t.text == "{")
-    if groups == 0:  # DESCRIBE <x> <y>: every resource named
-        return query_form(tokens) == "DESCRIBE" and not any(t.kind == "var" for t in top)
-    if groups != 1:
-        return False
-    inside = [t for t in tokens if t.depth == 1 and t.text not in ("{", "}")]
-    expect_subject = True
-    for token in inside:
-        if token.text == ".":
-            expect_subject = True
-            continue
-        if token.text in (";", ","):
-            continue
-        if token.kind not in _TERMS and not (token.kind == "word" and token.text == "a"):
-            return False
-        if expect_subject:
-            if token.kind not in ("iri", "pname"):
-                return False
-            expect_subject = False
-    return bool(inside)
 
 
 def from_clauses(tokens: list[Token]) -> tuple[list[str], list[str]] | None:
@@ -130,7 +124,7 @@ def from_clauses(tokens: list[Token]) -> tuple[list[str], list[str]] | None:
         target = rest[1] if is_named and len(rest) > 1 else rest[0] if rest and not is_named else None
         if target is None or target.kind != "iri" or ":" not in target.text:
             return None
-        (named if is_named else default).append(unescape(target.text[1:-1]))
+        (named if is_named else default).append(target.text[1:-1])
     return default, named
 
 
@@ -149,10 +143,11 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     :raises QueryError: when the request names graphs and the update has USING or WITH itself.
     :raises FederationRefused: for LOAD, or a SERVICE outside the allowlist.
     """
-    text = op.text
+    check_length(op.text, settings)
+    text = canonical(op.text)
     tokens = tokenize(text)
     check_nesting(tokens)
-    federation.check_update(text, settings.service_allow, base_iri)
+    federation.check_update(text, settings.service_allow, base_iri, tokens)
     if op.has_dataset:
         if top_level_words(tokens, "USING", "WITH"):
             raise QueryError(
@@ -165,9 +160,6 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
 
 
 def _with_using(text: str, op: Operation) -> str:
-    if unescape(text) != text:
-        # Offsets are only meaningful on the text the grammar reads.
-        text = unescape(text)
     clauses = "".join(f" USING {NamedNode(g)}" for g in op.default_graphs)
     clauses += "".join(f" USING NAMED {NamedNode(g)}" for g in op.named_graphs)
     out, last = [], 0

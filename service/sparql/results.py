@@ -50,7 +50,6 @@ class Job:
     select_format: str  # a key of FORMAT_NAMES
     graph_format: str
     max_rows: int
-    lookup: bool = False  # reads only the triples of subjects it names: no worker needed (plan.is_lookup)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """A SPARQL tokenizer: enough lexing to read keywords and brace depth without being fooled by
 strings, IRIs, comments, variables or prefixed names.
 
-It is not a parser and nothing security-relevant depends on it alone (SERVICE and LOAD are
-found by a full parse in :mod:`service.sparql.federation`). It answers the cheap questions the
-protocol layer asks of every request: which query form, is there a FROM, where do the WHERE
-clauses of an update start.
+It is not a parser and nothing security-relevant depends on it alone: SERVICE and LOAD are
+found both by it and by a full parse in :mod:`service.sparql.federation`, and the two must agree.
+It answers the cheap questions the protocol layer asks of every request: which query form,
+is there a FROM, where do the WHERE clauses of an update start.
 """
 
 from __future__ import annotations
@@ -59,6 +59,28 @@ def unescape(text: str) -> str:
         return chr(code) if code <= 0x10FFFF else match.group(0)
 
     return _UCHAR.sub(one, text)
+
+
+def canonical(text: str) -> str:
+    r"""The text the grammar reads: ``\uXXXX``/``\UXXXXXXXX`` escapes processed once, over the
+    whole text, as SPARQL 1.1 (section 19.2) says. Engines differ here (pyoxigraph expands escapes
+    only inside strings and IRIs, rdflib everywhere), so the service hands every engine and every
+    check this one text — and refuses a text whose escapes produce further escapes, the only case
+    where the canonical text could still be read two ways.
+
+    >>> canonical(r'SELECT * { <http://a/\u0041> ?p ?o }')
+    'SELECT * { <http://a/A> ?p ?o }'
+
+    :raises QueryError: when the processed text still holds an escape sequence.
+    """
+    from service.errors import QueryError
+
+    out = unescape(text)
+    if _UCHAR.search(out):
+        raise QueryError(
+            "the request holds \\u escapes that spell further \\u escapes; write the characters themselves"
+        )
+    return out
 
 
 def tokenize(text: str) -> list[Token]:

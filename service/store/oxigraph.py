@@ -143,6 +143,13 @@ class OxigraphStore:
     def bulk_add(self, quads: Iterable[Quad]) -> None:
         self._store.bulk_extend(quads)
 
+    def flush(self) -> None:
+        """Write what is in memory to the store's files, so that the write-ahead log stays short:
+        a read-only open (a query worker's) or a restart then has little to replay."""
+        if not self.read_only and self.location != MEMORY:
+            with self._write_lock:
+                self._store.flush()
+
     def close(self) -> None:
         if not self.read_only:
             self._store.flush()

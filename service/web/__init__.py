@@ -11,22 +11,36 @@ from flask import Flask
 from service import __version__
 from service.config import Settings, from_env
 from service.rdf.iris import Iris
+from service.sparql.evaluator import open_evaluator, worker_count
+from service.sparql.served import ServedStore
 from service.store import Store, open_configured
 from service.web import errors, security
 from service.web.runtime import Runtime
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
-    """Build the app: defaults → environment → ``settings``; ``store`` overrides ``settings.store``."""
+    """Build the app: defaults → environment → ``settings``; ``store`` overrides ``settings.store``.
+
+    The app owns its query workers (the evaluator): every read of the store, a client's query or
+    one a view builds, runs in them. ``serve`` starts them early and closes them on exit.
+    """
     settings = settings or from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    raw = store if store is not None else open_configured(settings)
+    evaluator = open_evaluator(
+        raw,
+        settings.query_workers or worker_count(settings.threads),
+        cap=settings.query_workers_max,
+        memory_mb=settings.query_memory_mb,
+    )
     runtime = Runtime(
         settings=settings,
-        store=store if store is not None else open_configured(settings),
+        store=ServedStore(raw, evaluator, settings.query_timeout),
         iris=Iris(settings.base_iri),
         version=__version__,
+        evaluator=evaluator,
     )
     app.extensions["eventgraph"] = runtime
     errors.init_app(app)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
+from service.errors import UserError
 from service.timeline import documents, export, openapi
 from service.timeline.actors import find_actors
 from service.timeline.events import Finder
@@ -23,7 +24,16 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _args() -> dict[str, list[str]]:
-    return request.args.to_dict(flat=False)
+    """The query arguments; a filter listing more values than ``max_filter_values`` is refused."""
+    args = request.args.to_dict(flat=False)
+    limit = runtime().settings.max_filter_values
+    for name, values in args.items():
+        if len(values) > limit:
+            raise UserError(
+                f"{len(values)} values of {name}= were given; at most {limit} are allowed "
+                "(EVENTGRAPH_MAX_FILTER_VALUES)"
+            )
+    return args
 
 
 def _finder() -> Finder:

@@ -8,15 +8,17 @@ from flask import current_app
 
 from service.config import Settings
 from service.rdf.iris import Iris
+from service.sparql.evaluator import Evaluator
 from service.store import Store
 
 
 @dataclass
 class Runtime:
     settings: Settings
-    store: Store
+    store: Store  # a ServedStore: reads in the query workers, writes flushed and announced
     iris: Iris
     version: str
+    evaluator: Evaluator
 
 
 def runtime() -> Runtime:

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql, its Service Description, the VoID description
 and the query editor (YASGUI) for browsers.
 
-Queries run through the app's evaluator (worker processes with a time limit); updates run on
-the app's read-write store and need the token. The default graph of a query is the union of
+Queries are planned, checked and evaluated in the app's query workers (time and memory
+limits); updates are planned and checked there too, then applied to the app's read-write store,
+and need the token. The default graph of a query is the union of
 all graphs unless the request (default-graph-uri / named-graph-uri) or the query (FROM) names graphs.
 """
 
@@ -16,8 +17,8 @@ from pyoxigraph import RdfFormat
 
 from service.errors import QueryError
 from service.sparql import conneg
-from service.sparql.evaluator import Evaluator, open_evaluator, worker_count
-from service.sparql.plan import plan_query, plan_update, update_error
+from service.sparql.evaluator import Evaluator, QueryRequest, UpdateRequest
+from service.sparql.plan import check_length, update_error
 from service.sparql.protocol import FORM, Operation, parse_operation
 from service.sparql.rdf_output import triples_bytes
 from service.sparql.service_description import SD_PREFIXES, service_description
@@ -28,7 +29,6 @@ from service.web.security import check_token
 
 bp = Blueprint("sparql", __name__)
 
-EVALUATOR = "eventgraph.evaluator"
 TIMELINE_STATS = "eventgraph.timeline_stats"
 STATS = "eventgraph.stats"
 TRUNCATED_HEADER = "Eventgraph-Result-Truncated"
@@ -36,10 +36,6 @@ TRUNCATED_HEADER = "Eventgraph-Result-Truncated"
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    rt = state.app.extensions["eventgraph"]
-    state.app.extensions[EVALUATOR] = open_evaluator(
-        rt.store, rt.settings.query_workers or worker_count(rt.settings.threads)
-    )
     state.app.extensions[STATS] = StatsCache()
     state.app.extensions[TIMELINE_STATS] = CachedStats()
 
@@ -51,15 +47,8 @@ def cached_stats(rt: Runtime) -> dict[str, Any]:
 
 def evaluator_of(app: Flask) -> Evaluator:
     """The app's query evaluator (``serve`` starts it early and closes it on exit)."""
-    return app.extensions[EVALUATOR]
-
-
-@bp.after_app_request
-def _after_write(resp: Response) -> Response:
-    # Any successful write, whichever blueprint made it, makes the workers reopen their store.
-    if request.method in ("POST", "PUT", "DELETE", "PATCH") and not g.get("read_only") and resp.status_code < 400:
-        evaluator_of(current_app).invalidate()
-    return resp
+    evaluator: Evaluator = app.extensions["eventgraph"].evaluator
+    return evaluator
 
 
 @bp.after_request
@@ -97,8 +86,9 @@ def endpoint() -> Response:
 def query(op: Operation) -> Response:
     g.read_only = True
     settings = runtime().settings
-    job = plan_query(op, request.headers.get("Accept"), settings, endpoint_url())
-    stream = evaluator_of(current_app).run(job, settings.query_timeout)
+    check_length(op.text, settings)  # before the text travels anywhere; everything else in the worker
+    task = QueryRequest(op, request.headers.get("Accept"), settings, endpoint_url())
+    stream = evaluator_of(current_app).query(task, settings.query_timeout)
     resp = Response(stream.chunks, content_type=stream.head.media_type)
     resp.content_length = stream.length
     resp.headers["Vary"] = "Accept"
@@ -112,8 +102,10 @@ def query(op: Operation) -> Response:
 
 def update(op: Operation) -> Response:
     check_token()
-    store = runtime().store
-    text, added = plan_update(op, runtime().settings, endpoint_url())
+    rt = runtime()
+    store = rt.store
+    check_length(op.text, rt.settings)
+    text, added = rt.evaluator.plan_update(UpdateRequest(op, rt.settings, endpoint_url()), rt.settings.query_timeout)
     try:
         store.update(text)
     except QueryError as exc:

@@ -72,7 +72,7 @@ def child_env() -> dict[str, str]:
 class Server:
     """``eventgraph serve`` as a real process on a free loopback port."""
 
-    def __init__(self, store: Path, token: str) -> None:
+    def __init__(self, store: Path, token: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -88,7 +88,7 @@ class Server:
                 "--token",
                 token,
             ],
-            env=child_env(),
+            env={**child_env(), **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

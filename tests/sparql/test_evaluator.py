@@ -14,7 +14,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from service.errors import QueryError, QueryTimeout
-from service.sparql.evaluator import InProcess, WorkerPool, open_evaluator
+from service.sparql.evaluator import InProcess, QueryStopped, WorkerPool, open_evaluator
 from service.sparql.results import Job
 from service.store import Store, open_store
 
@@ -104,41 +104,71 @@ def test_evaluator_in_memory_store_runs_in_process() -> None:
     assert number(evaluator, COUNT) == 1
 
 
-def test_evaluator_grows_when_heavy_queries_hold_every_worker(disk_store: Store) -> None:
+def test_evaluator_grows_within_its_cap_and_shrinks_back(disk_store: Store) -> None:
     # Two heavy queries on a pool of two: without more workers the light query would wait for one
-    # of them to be stopped at the limit and be stopped itself first.
-    pool = WorkerPool(disk_store.location, 2)
+    # of them to be stopped at the limit and be stopped itself first. The pool grows for it, never
+    # past its cap, and the extra worker stops once it is done.
+    pool = WorkerPool(disk_store.location, 2, cap=3)
     try:
         pool.start()
         stopped: list[BaseException] = []
+        most: list[int] = []
 
         def heavy() -> None:
             try:
-                number(pool, HEAVY, timeout=8)
+                number(pool, HEAVY, timeout=4)
             except QueryTimeout as exc:
                 stopped.append(exc)
 
-        threads = [threading.Thread(target=heavy) for _ in range(2)]
-        for t in threads:
-            t.start()
+        def run(count: int) -> list[threading.Thread]:
+            threads = [threading.Thread(target=heavy) for _ in range(count)]
+            for t in threads:
+                t.start()
+            return threads
+
+        first = run(2)
         while len(pool.pids()) < 2 or pool._idle.qsize():  # both workers taken
             time.sleep(0.01)
-        assert number(pool, COUNT, timeout=6) == 300  # answered by a worker started for it
-        assert 2 < len(pool.pids()) <= 4
-        for t in threads:
-            t.join()
-        assert len(stopped) == 2
+        assert number(pool, COUNT, timeout=3.5) == 300  # answered by a worker started for it
+        more = run(4)  # more heavy queries than the cap: they wait, the pool does not pass it
+        while any(t.is_alive() for t in first + more):
+            most.append(len(pool.pids()))
+            time.sleep(0.05)
+        assert max(most) <= 3
+        assert len(stopped) == 6
+        deadline = time.monotonic() + 10
+        while len(pool.pids()) > 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert number(pool, COUNT) == 300 and len(pool.pids()) == 2  # back to its size
     finally:
         pool.close()
 
 
-def test_evaluator_answers_lookups_in_the_servers_process(disk_store: Store) -> None:
-    pool = WorkerPool(disk_store.location, 2, lookups=InProcess(disk_store))
+def test_evaluator_answers_lookups_in_a_worker_too(disk_store: Store) -> None:
+    pool = WorkerPool(disk_store.location, 2)
     try:
-        lookup = Job("SELECT ?o WHERE { <http://ex/7> ?p ?o }", None, None, False, None, "json", "turtle", 1000, True)
+        lookup = Job("SELECT ?o WHERE { <http://ex/7> ?p ?o }", None, None, False, None, "json", "turtle", 1000)
         body = json.loads(b"".join(pool.run(lookup, 5).chunks))
         assert [b["o"]["value"] for b in body["results"]["bindings"]] == ["7"]
-        assert pool.pids() == []  # no worker was needed
-        assert number(pool, COUNT) == 300 and len(pool.pids()) == 2  # anything else goes to the workers
+        assert len(pool.pids()) == 2 and os.getpid() not in pool.pids()
+    finally:
+        pool.close()
+
+
+def test_evaluator_stops_a_query_past_its_memory_limit_and_replaces_the_worker(disk_store: Store) -> None:
+    # A string that doubles 27 times (~4 GiB) is past a 256 MiB limit long before the time limit.
+    bomb = "SELECT (STRLEN(?x27) AS ?n) WHERE { BIND(\"0123456789abcdef\" AS ?x0) " + " ".join(
+        f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(27)
+    ) + " }"
+    pool = WorkerPool(disk_store.location, 2, memory_mb=256)
+    try:
+        pool.start()
+        with pytest.raises(QueryStopped, match="EVENTGRAPH_QUERY_MEMORY_MB"):
+            pool.run(job(bomb), 30)
+        assert number(pool, COUNT) == 300  # the pool still answers
+        deadline = time.monotonic() + 10
+        while len(pool.pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(pool.pids()) == 2
     finally:
         pool.close()

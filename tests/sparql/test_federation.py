@@ -42,7 +42,8 @@ def test_federation_allows_the_allowlist_and_plain_queries(query: str) -> None:
         ("SELECT * WHERE { ?s ?p ?o MINUS { SERVICE SILENT <http://10.0.0.1/> { ?s ?p ?o } } }", "10.0.0.1"),
         ("PREFIX x: <http://10.0.0.1/> SELECT * WHERE { SERVICE x:sparql { } }", "10.0.0.1"),
         ("SELECT * WHERE { SERVICE undeclared:sparql { } }", "undeclared"),
-        ("SELECT * WHERE { SERVICE <http://10.0.0.1/> { ?s ?p ?o } ", "could not be checked"),
+        ("SELECT * WHERE { SERVICE <http://10.0.0.1/> { ?s ?p ?o } ", "not allowed"),
+        ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } ", "could not be checked"),
     ],
 )
 def test_federation_refuses_everything_else(query: str, reason: str) -> None:

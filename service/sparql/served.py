@@ -1,0 +1,120 @@
+"""The store as the running service sees it: reads in query workers, writes flushed and announced.
+
+Views, the timeline and the pages read the store with SPARQL they build from request values
+(actors, dates, words to search, IRIs from the path). On an on-disk store those reads run in
+the evaluator's workers, like a client's query: under the time and memory limits, never in the
+server's process. Writes go to the read-write store the server holds; after each one the store
+is flushed — so a worker that reopens it reads a few files rather than replaying a growing
+write-ahead log — and the evaluator is told, so the next read sees the write.
+
+A remote store evaluates queries itself and an in-memory store cannot leave this process:
+their reads go to them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results
+
+from service.sparql.evaluator import Evaluator, WorkerPool
+from service.sparql.results import Job
+from service.store import QueryResult, Store
+
+INTERNAL_ROWS = 10_000_000  # reads the service builds bound their own size; this only stops runaways
+
+
+def values_clause(substitutions: dict[str, object]) -> str:
+    """Bindings as a trailing VALUES block (the Store protocol's substitution contract)."""
+    names = " ".join(f"?{name}" for name in substitutions)
+    terms = " ".join(str(term) for term in substitutions.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+class ServedStore:
+    """A :class:`~service.store.Store` whose reads run through ``evaluator`` (when it isolates
+    them) and whose writes flush the store and bump the evaluator's generation."""
+
+    def __init__(self, store: Store, evaluator: Evaluator, timeout: float) -> None:
+        self.inner = store
+        self.evaluator = evaluator
+        self.timeout = timeout
+        self.location = store.location
+        self.read_only = store.read_only
+        self.isolated = isinstance(evaluator, WorkerPool)
+
+    def query(
+        self,
+        query: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: dict[str, object] | None = None,
+    ) -> QueryResult:
+        if not self.isolated:
+            return self.inner.query(
+                query, default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions
+            )
+        text = query + values_clause(substitutions) if substitutions else query
+        job = Job(
+            text=text,
+            default_graphs=None if default_graph is None else tuple(default_graph),
+            named_graphs=None if named_graphs is None else tuple(named_graphs),
+            use_query_dataset=False,
+            base_iri=None,
+            select_format="tsv",
+            graph_format="ntriples",
+            max_rows=INTERNAL_ROWS,
+        )
+        stream = self.evaluator.run(job, self.timeout)
+        data = b"".join(stream.chunks)
+        if stream.head.kind == "triples":
+            return iter([q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
+        return parse_query_results(data, format=QueryResultsFormat.TSV)  # booleans too: "true"/"false"
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:
+        try:
+            self.inner.replace_graph(graph, quads, shared)
+        finally:
+            self._written()
+
+    def drop_graph(self, graph: str) -> bool:
+        try:
+            return self.inner.drop_graph(graph)
+        finally:
+            self._written()
+
+    def update(self, update: str) -> None:
+        try:
+            self.inner.update(update)
+        finally:
+            self._written()
+
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        try:
+            self.inner.bulk_add(quads)
+        finally:
+            self._written()
+
+    def graphs(self) -> list[str]:
+        return self.inner.graphs()
+
+    def has_graph(self, graph: str) -> bool:
+        return self.inner.has_graph(graph)
+
+    def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
+        self.inner.dump(output, format, graph)
+
+    def flush(self) -> None:
+        flush = getattr(self.inner, "flush", None)
+        if flush is not None:
+            flush()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def _written(self) -> None:
+        # Flushed before the workers are told: a worker that reopens finds the write in files.
+        self.flush()
+        self.evaluator.invalidate()

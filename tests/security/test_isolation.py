@@ -1,0 +1,240 @@
+"""Attacks on `eventgraph serve` as a real process, sent the way an attacker would: nothing a
+client sends is parsed or evaluated in the server's process, so nothing a client sends can kill
+it, starve it, or make it call an address off the SERVICE allowlist.
+
+Each test names the one-liner it answers (security issue: crash, bypass, paths without a limit,
+memory, the allowlist check's own cost).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import SEEDS
+from tests.reliability.conftest import Server, cli
+
+pytestmark = pytest.mark.server
+
+TOKEN = "isolation-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+LIMITS = {
+    "EVENTGRAPH_QUERY_TIMEOUT": "4",
+    "EVENTGRAPH_QUERY_MEMORY_MB": "512",
+    "EVENTGRAPH_QUERY_WORKERS": "2",
+    "EVENTGRAPH_QUERY_WORKERS_MAX": "3",
+}
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it receives (a stand-in for an
+    internal service that must never be reached)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    store = tmp_path_factory.mktemp("isolation") / "store"
+    ingested = cli("ingest", str(SEEDS), "--store", str(store))
+    assert ingested.returncode == 0, ingested.stderr
+    srv = Server(store, TOKEN, env=LIMITS)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+def alive(server: Server) -> None:
+    """The server process lives and answers a light query and its pages."""
+    assert server.proc.poll() is None, "the server died"
+    assert requests.get(server.url + "/api/stats", timeout=30).status_code == 200
+    light = requests.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert light.status_code == 200 and light.json()["boolean"] is True
+
+
+def sparql(server: Server, query: str, **kwargs: object) -> requests.Response:
+    return requests.post(server.url + "/sparql", data={"query": query}, timeout=60, **kwargs)  # type: ignore[arg-type]
+
+
+def test_isolation_a_huge_describe_is_refused_naming_the_limit(server: Server) -> None:
+    # One-liner 1: 2,800 IRIs overflowed the planner's stack in the server's process.
+    huge = "DESCRIBE " + " ".join(f"<urn:a{i}>" for i in range(2800))
+    answer = requests.get(server.url + "/sparql", params={"query": huge}, timeout=60)
+    assert answer.status_code == 400 and "EVENTGRAPH_MAX_DESCRIBE_TERMS" in answer.text
+    alive(server)
+
+
+def test_isolation_queries_that_crash_the_engine_kill_only_a_worker(server: Server) -> None:
+    # Within every size limit, a query the engine cannot plan still only takes its worker down.
+    patterns = " . ".join(f"<urn:e> ?p{i} ?o{i}" for i in range(3000))
+    answer = sparql(server, f"SELECT * WHERE {{ {patterns} }} OFFSET 1000000000000")
+    assert answer.status_code in (400, 503), answer.text
+    alive(server)
+
+
+def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -> None:
+    # One-liner 1 and 4: 6,000 actor= values crashed the server; 3,000 ran for minutes.
+    params = [("actor", f"urn:a{i}") for i in range(6000)]
+    for path in ("/api/events", "/api/timeline", "/api/export/events.csv"):
+        answer = requests.get(server.url + path, params=params, timeout=60)
+        assert answer.status_code == 400 and "EVENTGRAPH_MAX_FILTER_VALUES" in answer.text, path
+    alive(server)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # the reported bypass: rdflib read a comment where pyoxigraph read a SERVICE call
+        'SELECT * { BIND("\\u0022 #" AS ?y) SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } BIND(""\n AS ?x) }',
+        # escapes in the IRI, in the keyword, in a prefix declaration, and escapes that spell escapes
+        "SELECT * { SERVICE <http://127.0.0.1:\\u0031{port}/x> { ?a ?b ?c } }",
+        "SELECT * { \\u0053ERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+        "PREFIX x: <http://127.0.0.1:{port}/\\u0078> SELECT * { SERVICE x:y { ?a ?b ?c } }",
+        'SELECT * { BIND("\\u005Cu0022" AS ?y) SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }',
+        # a comment or a string hiding the clause from one reader but not the other
+        "SELECT * { # \\u000A SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+        "SELECT * { SERVICE SILENT <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+        "SELECT * { SERVICE <http://localhost:{port}/x> { ?a ?b ?c } }",
+    ],
+)
+def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
+    server: Server, listener: Listener, query: str
+) -> None:
+    # One-liner 2: whatever the spelling, the engine must not call the internal listener.
+    answer = sparql(server, query.replace("{port}", str(listener.port)))
+    time.sleep(0.3)
+    assert listener.connections == 0
+    # Refused, or read by every reader as text (the SERVICE inside a string): never a call.
+    assert answer.status_code in (200, 400, 403), answer.text
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "LOAD <http://127.0.0.1:{port}/data.ttl>",
+        "\\u004cOAD <http://127.0.0.1:{port}/data.ttl>",
+        "LOAD <http://127.0.0.1:\\u0031{port}/data.ttl> INTO GRAPH <urn:g>",
+        "INSERT { GRAPH <urn:g> { ?a ?b ?c } } WHERE { SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+        'INSERT { GRAPH <urn:g> { ?a ?b ?c } } WHERE { BIND("\\u0022 #" AS ?y) '
+        'SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } BIND(""\n AS ?x) }',
+    ],
+)
+def test_isolation_updates_cannot_load_or_call_out_even_with_the_token(
+    server: Server, listener: Listener, update: str
+) -> None:
+    answer = requests.post(
+        server.url + "/sparql", data={"update": update.replace("{port}", str(listener.port))}, headers=AUTH, timeout=60
+    )
+    time.sleep(0.3)
+    assert listener.connections == 0
+    assert answer.status_code in (204, 400, 403), answer.text  # 204: the clause was only text in a string
+
+
+def test_isolation_a_memory_bomb_is_stopped_at_the_memory_limit(server: Server) -> None:
+    # One-liner 5: a string doubled 27 times reached 4 GB in its worker.
+    binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(27))
+    bomb = f'SELECT (STRLEN(?x27) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?x0) {binds} }}'
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(sparql(server, bomb))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a.status_code for a in answers] == [503, 503]
+    assert all("EVENTGRAPH_QUERY_MEMORY_MB" in a.text or "EVENTGRAPH_QUERY_TIMEOUT" in a.text for a in answers)
+    alive(server)
+
+
+def test_isolation_heavy_lookups_and_many_heavy_queries_leave_pages_answered_and_the_pool_capped(
+    server: Server,
+) -> None:
+    # One-liners 4 and 5: eight lookup-shaped queries with a huge OFFSET starved / and /api/stats;
+    # 40 heavy queries grew the pool past its cap for good.
+    lookup = " . ".join(f"<urn:e> ?p{i} ?o{i}" for i in range(5))
+    heavy = f"SELECT * WHERE {{ {lookup} }} OFFSET 1000000000000"
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    threads = [threading.Thread(target=sparql, args=(server, q)) for q in [heavy] * 8 + [cross] * 12]
+    for t in threads:
+        t.start()
+    workers = []
+    pages = []
+    while any(t.is_alive() for t in threads):
+        workers.append(len(children(server.proc.pid)))
+        pages.append(requests.get(server.url + "/", timeout=60).status_code)
+        time.sleep(0.2)
+    for t in threads:
+        t.join()
+    assert max(workers) <= int(LIMITS["EVENTGRAPH_QUERY_WORKERS_MAX"])
+    assert pages and set(pages) == {200}
+    alive(server)
+
+
+def test_isolation_the_allowlist_check_runs_in_a_worker_under_the_limits(server: Server) -> None:
+    # One-liner 6: a 320 KB body that mentions "service" took 33 s of the server's own CPU.
+    body = "SELECT * WHERE { " + "OPTIONAL { ?s <urn:service> ?o } " * 7000 + "}"
+    answer = sparql(server, body)
+    assert answer.status_code == 400 and "EVENTGRAPH_MAX_QUERY_CHARS" in answer.text
+    body = "SELECT * WHERE { " + "OPTIONAL { ?s <urn:service> ?o } " * 6000 + "}"  # just under the length limit
+    answer = sparql(server, body)
+    assert answer.status_code in (200, 503), answer.text  # checked and run, or stopped at the time limit
+    alive(server)
+    nested = (
+        "SELECT * WHERE { " + "{ " * 30 + "SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o }" + " }" * 30 + " }"
+    )
+    answer = sparql(server, nested)
+    assert answer.status_code != 403 or "could not be checked" not in answer.text  # deep but valid: checked
+    alive(server)
+
+
+def children(pid: int) -> list[int]:
+    """The live query workers of ``pid``: its child processes (Linux /proc) other than
+    multiprocessing's resource tracker."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            kids = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            try:
+                cmdline = Path(f"/proc/{kid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"resource_tracker" not in cmdline:
+                found.append(kid)
+    return found

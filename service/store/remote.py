@@ -56,18 +56,25 @@ class Endpoints:
         return cls(url, update or (stem + "update" if stem else url), stem + "store" if stem else None)
 
 
-def _session(user: str | None, password: str | None) -> requests.Session:
+def _session(user: str | None, password: str | None, *, repeatable: bool = True) -> requests.Session:
+    """A pooled session. ``repeatable`` requests (reads, and the writes this module builds to be
+    idempotent: drop + insert of a whole graph, INSERT DATA) are retried on connection errors, read
+    errors and 502/503/504; the others (a user's update, a Graph Store write) only when the
+    connection could not be made, so they never reach the store twice."""
     session = requests.Session()
-    retry = Retry(
-        total=4,
-        connect=4,
-        read=2,
-        status=3,
-        backoff_factor=0.25,
-        status_forcelist=(502, 503, 504),
-        allowed_methods=None,  # our updates are idempotent (drop + insert), so POSTs may be retried
-        raise_on_status=False,
-    )
+    if repeatable:
+        retry = Retry(
+            total=4,
+            connect=4,
+            read=2,
+            status=3,
+            backoff_factor=0.25,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=None,
+            raise_on_status=False,
+        )
+    else:
+        retry = Retry(total=4, connect=4, read=0, status=0, other=0, backoff_factor=0.25, allowed_methods=None)
     session.mount("http://", HTTPAdapter(max_retries=retry, pool_maxsize=16))
     session.mount("https://", HTTPAdapter(max_retries=retry, pool_maxsize=16))
     if user:
@@ -102,24 +109,34 @@ class RemoteStore:
         self._auth = (user, password)
         self._timeout = (5.0, timeout)
         self._session = _session(user, password)
+        self._once = _session(user, password, repeatable=False)
         self._last_use = time.monotonic()
         self.requests = 0  # counted so tests and benchmarks can check how chatty ingest is
 
     def _post(
-        self, url: str, body: str | None, content_type: str | None, accept: str | None = None
+        self,
+        url: str,
+        body: str | None,
+        content_type: str | None,
+        accept: str | None = None,
+        *,
+        repeatable: bool = True,
     ) -> requests.Response:
         """POST the body (GET when it is None), with the errors every caller needs mapped."""
         if time.monotonic() - self._last_use > IDLE_RECONNECT_SECONDS:
             self._session.close()
+            self._once.close()
             self._session = _session(*self._auth)
+            self._once = _session(*self._auth, repeatable=False)
+        session = self._session if repeatable else self._once
         headers = {"Content-Type": f"{content_type}; charset=utf-8"} if content_type else {}
         if accept:
             headers["Accept"] = accept
         try:
             if body is None:
-                resp = self._session.get(url, headers=headers, timeout=self._timeout)
+                resp = session.get(url, headers=headers, timeout=self._timeout)
             else:
-                resp = self._session.post(url, data=body.encode("utf-8"), headers=headers, timeout=self._timeout)
+                resp = session.post(url, data=body.encode("utf-8"), headers=headers, timeout=self._timeout)
         except requests.exceptions.Timeout:
             raise StoreUnavailable(f"the store at {url} did not answer in time") from None
         except requests.exceptions.RequestException as exc:
@@ -167,6 +184,10 @@ class RemoteStore:
         return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
     def update(self, update: str) -> None:
+        """Send an update once: it may not be safe to apply twice, so a failure is reported, not retried."""
+        self._post(self.endpoints.update, update, "application/sparql-update", repeatable=False)
+
+    def _idempotent_update(self, update: str) -> None:
         self._post(self.endpoints.update, update, "application/sparql-update")
 
     def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:
@@ -182,7 +203,7 @@ class RemoteStore:
             if items:
                 body = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode("utf-8")
                 parts.append(f"INSERT DATA {{ GRAPH {NamedNode(name)} {{\n{body}}} }}")
-        self.update(" ;\n".join(parts))
+        self._idempotent_update(" ;\n".join(parts))  # the same graph again: safe to repeat
 
     def drop_graph(self, graph: str) -> bool:
         existed = self.has_graph(graph)
@@ -241,7 +262,8 @@ class RemoteStore:
             f"GRAPH {g} {{\n{serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode('utf-8')}}}"
             for g, items in by_graph.items()
         )
-        self.update(f"INSERT DATA {{ {blocks} }}")
+        self._idempotent_update(f"INSERT DATA {{ {blocks} }}")  # a set of quads: adding it twice changes nothing
 
     def close(self) -> None:
         self._session.close()
+        self._once.close()

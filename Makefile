@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup setup-test npm chromium run test lint bench soak clean
+.PHONY: setup setup-test npm chromium run test lint bench soak wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,5 +49,21 @@ bench: $(BIN)/python npm
 soak: setup-test
 	$(BIN)/python -m bench.soak
 
+# A wheel that runs from any folder: ontology/, queries/ and the npm files the pages use are
+# copied into it (setup.py); install it with any pip, e.g. `pip install dist/eventgraph-*.whl`.
+wheel: $(BIN)/python npm
+	rm -rf dist
+	$(BIN)/pip wheel . --no-deps --quiet -w dist
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) node_modules dist
+
+# Maintainers only: rebuild the shipped syntax model (service/extract/parser/model) from UD English EWT.
+# TREEBANK is a clone of https://github.com/UniversalDependencies/UD_English-EWT (checkout or git
+# directory); the pinned commit is read from it, the checkout is left as it is. About 40 minutes.
+TREEBANK ?= ../UD_English-EWT
+.PHONY: model
+model: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	OMP_NUM_THREADS=1 $(BIN)/python -m service.extract.parser.build --treebank $(TREEBANK)

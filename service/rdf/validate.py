@@ -20,8 +20,9 @@ from pyoxigraph import Quad, RdfFormat, parse, serialize
 from rdflib.namespace import SH
 
 from service.rdf.namespaces import PREFIXES, compact
+from service.resources import folder
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+ONTOLOGY_DIR = folder("ontology")
 # Without inference the run is about twice as fast (0.5 s against 1.0 s for one event per
 # sentence of both seeds) and finds the same problems: the ontology's subclass axioms are
 # mixed into the data graph, and SHACL follows rdfs:subClassOf by itself.

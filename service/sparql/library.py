@@ -24,6 +24,7 @@ import yaml
 from pyoxigraph import Literal
 
 from service.errors import NotFound, StoreUnavailable, UserError
+from service.resources import folder
 from service.sparql import params as P
 from service.sparql.cli_output import serialize_result
 from service.sparql.evaluator import ServiceCallFailed
@@ -31,7 +32,7 @@ from service.sparql.federation import check_query
 from service.sparql.tokens import Token, query_form, tokenize
 from service.store import QueryResult, Store
 
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+QUERIES_DIR = folder("queries")
 NAME = re.compile(r"^[a-z0-9_-]+$")
 DECORATORS = ("summary", "description", "tags", "defaults", "enumerate", "params", "month_keys")
 RESERVED = ("format",)  # request parameters the API keeps for itself

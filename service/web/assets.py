@@ -1,29 +1,22 @@
-"""Front-end libraries installed from npm at set-up, served from node_modules.
+"""Front-end libraries installed from npm at set-up (shipped inside a built wheel), served at /vendor/.
 
-Only the files listed here are reachable: no path from the request ever names a file.
+Only the files listed in ``service.resources.VENDOR`` are reachable: no path from the request
+ever names a file.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, send_file
 from werkzeug.wrappers import Response
 
-bp = Blueprint("assets", __name__)
+from service.resources import vendor_file
 
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
-VENDOR: dict[str, str] = {
-    "vis-timeline.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
-    "vis-timeline.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
-    "yasgui.js": "@zazuko/yasgui/build/yasgui.min.js",
-    "yasgui.css": "@zazuko/yasgui/build/yasgui.min.css",
-}
+bp = Blueprint("assets", __name__)
 
 
 @bp.get("/vendor/<name>")
 def vendor(name: str) -> Response:
-    rel = VENDOR.get(name)
-    if rel is None or not (NODE_MODULES / rel).is_file():
+    path = vendor_file(name)
+    if path is None or not path.is_file():
         abort(404, description=f"no vendor file {name!r}: run `make setup` to install the front-end packages")
-    return send_file(NODE_MODULES / rel, max_age=86400)
+    return send_file(path, max_age=86400)

@@ -392,7 +392,7 @@ def serve(
 
     from service.pipeline import ingest_paths
     from service.web import create_app
-    from service.web.sparql import evaluator_of
+    from service.web.runtime import app_runtime
 
     settings = settings_from(
         ctx,
@@ -413,8 +413,8 @@ def serve(
         for outcome in report.refused:
             click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
     app = create_app(settings, store=store)
-    evaluator = evaluator_of(app)
-    evaluator.start()  # the query workers are up before the first request
+    runtime = app_runtime(app)
+    runtime.evaluator.start()  # the query workers are up before the first request
     click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
     # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
     # closed, so the next start has no log to replay.
@@ -422,7 +422,7 @@ def serve(
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="eventgraph")
     finally:
-        evaluator.close()
+        runtime.close()
         store.close()
 
 

@@ -18,7 +18,6 @@ from service.timeline.events import Finder
 from service.timeline.filters import parse_cursor, parse_filter, parse_limit
 from service.timeline.view import window_view
 from service.web.runtime import runtime
-from service.web.sparql import cached_stats
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -107,7 +106,7 @@ def document(doc_id: str) -> Response:
 def stats() -> Response:
     """The dataset's figures."""
     rt = runtime()
-    return jsonify(cached_stats(rt))
+    return jsonify(rt.stats())
 
 
 def _download(chunks: Any, mimetype: str, filename: str) -> Response:

@@ -11,7 +11,6 @@ from flask import Blueprint, render_template
 from service.model import EVENT_TYPES
 from service.timeline.documents import get_document, list_documents
 from service.web.runtime import runtime
-from service.web.sparql import cached_stats
 
 bp = Blueprint("pages", __name__)
 
@@ -41,7 +40,7 @@ def _safe_url(url: str | None) -> str | None:
 def index() -> str:
     """The landing page: the dataset's figures and where to go next."""
     rt = runtime()
-    return render_template("index.html", stats=cached_stats(rt), event_types=EVENT_TYPES)
+    return render_template("index.html", stats=rt.stats(), event_types=EVENT_TYPES)
 
 
 @bp.get("/documents")

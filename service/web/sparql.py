@@ -9,10 +9,7 @@ all graphs unless the request (default-graph-uri / named-graph-uri) or the query
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
-from flask.blueprints import BlueprintSetupState
 from pyoxigraph import RdfFormat
 
 from service.errors import QueryError
@@ -22,31 +19,17 @@ from service.sparql.plan import check_length, update_error
 from service.sparql.protocol import FORM, Operation, parse_operation
 from service.sparql.rdf_output import triples_bytes
 from service.sparql.service_description import SD_PREFIXES, service_description
-from service.sparql.void import VOID_PREFIXES, StatsCache, void_description
-from service.timeline.stats import CachedStats
-from service.web.runtime import Runtime, runtime
+from service.sparql.void import VOID_PREFIXES, void_description
+from service.web.runtime import runtime
 from service.web.security import check_token
 
 bp = Blueprint("sparql", __name__)
 
-TIMELINE_STATS = "eventgraph.timeline_stats"
-STATS = "eventgraph.stats"
 TRUNCATED_HEADER = "Eventgraph-Result-Truncated"
 
 
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    state.app.extensions[STATS] = StatsCache()
-    state.app.extensions[TIMELINE_STATS] = CachedStats()
-
-
-def cached_stats(rt: Runtime) -> dict[str, Any]:
-    """The dataset's figures for the landing page and /api/stats, recounted after writes."""
-    return current_app.extensions[TIMELINE_STATS].get(rt.store, rt.iris, evaluator_of(current_app).generation)
-
-
 def evaluator_of(app: Flask) -> Evaluator:
-    """The app's query evaluator (``serve`` starts it early and closes it on exit)."""
+    """The app's query evaluator (``serve`` starts it early; :meth:`Runtime.close` stops it)."""
     evaluator: Evaluator = app.extensions["eventgraph"].evaluator
     return evaluator
 
@@ -145,8 +128,7 @@ def editor_config() -> Response:
 def void() -> Response:
     rt = runtime()
     fmt = conneg.choose(request.headers.get("Accept"), conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
-    generation = getattr(evaluator_of(current_app), "generation", 0)
-    stats = current_app.extensions[STATS].get(rt.store, generation)
+    stats = rt.void_stats.get(rt.store, rt.evaluator.generation)
     triples = void_description(dataset_iri(), endpoint_url(), rt.iris.base, stats)
     return _rdf(triples_bytes(triples, fmt, VOID_PREFIXES), fmt)
 

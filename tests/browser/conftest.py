@@ -19,6 +19,7 @@ from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
 from service.store import Store, open_store
 from service.web import create_app
+from service.web.runtime import app_runtime
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -77,9 +78,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("live")
     settings = Settings(store=str(root / "store"), base_iri="http://localhost:8000/")
     store = seed_store(root / "store", settings)
-    server = LiveServer(create_app(settings, store=store))
+    app = create_app(settings, store=store)
+    server = LiveServer(app)
     yield server.url
     server.stop()
+    app_runtime(app).close()  # the query workers
     store.close()
 
 

@@ -1,7 +1,7 @@
 """Reading the W3C test manifests (ht:Request / ht:Response records) into plain values.
 
-The suite lives beside the repository, in ``../shared/w3c/rdf-tests`` (a copy of the W3C
-rdf-tests repository's protocol folders); tests skip with a reason when it is absent.
+The suite is vendored in ``tests/protocol/w3c/`` (the W3C rdf-tests repository's protocol
+folders, unmodified; see its README.md for the commit and the licence).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-W3C = Path(__file__).resolve().parents[2].parent / "shared" / "w3c" / "rdf-tests"
+W3C = Path(__file__).resolve().parent / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
@@ -119,9 +119,8 @@ def _case(g: Graph, entry: Node, path: Path) -> Case:
 
 
 def manifest_cases(relative: str) -> list[Case]:
-    """The cases of a manifest under the suite folder; [] when the suite is absent."""
-    path = W3C / relative
-    return read_manifest(path) if path.is_file() else []
+    """The cases of a manifest under the vendored suite folder (a missing manifest is an error)."""
+    return read_manifest(W3C / relative)
 
 
 def _path(uri: Node) -> Path:

@@ -10,6 +10,7 @@ from flask import Flask
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from service.config import Settings
+from service.pipeline import ingest_paths
 from service.rdf.iris import Iris
 from service.store import Store, open_store
 from service.web import create_app
@@ -123,12 +124,9 @@ def test_resources_every_minted_iri_resolves(loaded: Flask, web_settings: Settin
 
 @pytest.fixture(scope="module")
 def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Settings, Store]]:
-    pipeline = pytest.importorskip(
-        "service.pipeline", reason="the extraction stack is not importable yet", exc_type=ImportError
-    )
     settings = Settings(store=str(tmp_path_factory.mktemp("seeded") / "store"), base_iri="http://localhost:8000/")
     store = open_store(settings.store)
-    report = pipeline.ingest_paths([SEEDS], store, settings)
+    report = ingest_paths([SEEDS], store, settings)
     assert report.documents == 2
     app = create_app(settings, store=store)
     yield app, settings, store

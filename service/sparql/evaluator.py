@@ -57,7 +57,7 @@ _HEAD, _CHUNK, _ERROR, _DONE, _PLAN = b"H", b"C", b"E", b"F", b"P"
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
 GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
 RECURSION_LIMIT = 50_000
-READ_ATTEMPTS = 6  # opens of the read-only store a query may need while compactions move files
+READ_ATTEMPTS = 8  # opens of the read-only store a query may need while compactions move files
 
 
 class ServiceCallFailed(EventgraphError):

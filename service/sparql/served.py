@@ -4,8 +4,9 @@ Views, the timeline and the pages read the store with SPARQL they build from req
 (actors, dates, words to search, IRIs from the path). On an on-disk store those reads run in
 the evaluator's workers, like a client's query: under the time and memory limits, never in the
 server's process. Writes go to the read-write store the server holds; after each one the store
-is flushed — so a worker that reopens it reads a few files rather than replaying a growing
-write-ahead log — and the evaluator is told, so the next read sees the write.
+is flushed when enough is waiting (``OxigraphStore.maybe_flush``) — so a worker that reopens it
+replays a short write-ahead log and a small MANIFEST, not the history of every write — and the
+evaluator is told, so the next read sees the write.
 
 A remote store evaluates queries itself and an in-memory store cannot leave this process:
 their reads go to them directly.
@@ -111,10 +112,16 @@ class ServedStore:
         if flush is not None:
             flush()
 
+    def _flush_if_due(self) -> None:
+        due = getattr(self.inner, "maybe_flush", None)
+        if due is not None:
+            due()
+
     def close(self) -> None:
         self.inner.close()
 
     def _written(self) -> None:
-        # Flushed before the workers are told: a worker that reopens finds the write in files.
-        self.flush()
+        # A reader that reopens the store replays what was written since the last flush: flushed
+        # once enough is waiting (the store decides), so that the replay stays short.
+        self._flush_if_due()
         self.evaluator.invalidate()

@@ -390,7 +390,6 @@ def serve(
     """Serve the SPARQL endpoint, the timeline and the API with waitress."""
     import waitress
 
-    from service.pipeline import ingest_paths
     from service.web import create_app
     from service.web.runtime import app_runtime
 
@@ -406,6 +405,8 @@ def serve(
     )
     store = _open(settings)
     if load:
+        from service.pipeline import ingest_paths  # the extraction stack (spaCy) only when there is work for it
+
         report = ingest_paths(load, store, settings)
         click.echo(
             f"loaded {report.documents} documents, {report.events} events ({len(report.refused)} refused)", err=True

@@ -466,8 +466,11 @@ class WorkerPool:
                 return
             self._started = True
         atexit.register(self.close)  # no worker outlives the server, however it stops
-        for _ in range(self.size):
-            self._start_one(wait=True)
+        starting = [threading.Thread(target=self._start_one, kwargs={"wait": True}) for _ in range(self.size)]
+        for thread in starting:  # side by side: each spends most of its start importing
+            thread.start()
+        for thread in starting:
+            thread.join()
 
     def invalidate(self) -> None:
         self.generation += 1
@@ -621,8 +624,9 @@ class WorkerPool:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.conn.close()  # the worker sees the end of its pipe and leaves
-        for worker in workers:
-            worker.process.join(2)
+        deadline = time.monotonic() + 0.5
+        for worker in workers:  # one still starting (importing) has not read its pipe yet: killed
+            worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(2)

@@ -83,7 +83,7 @@ class Settings:
         default=0,
         metadata=_meta(
             "Most query workers alive at once (0 = twice EVENTGRAPH_QUERY_WORKERS): extra ones start while heavy "
-            "queries hold the others and stop when idle."
+            "queries hold the others and stop after 30 s idle."
         ),
     )
     query_memory_mb: int = field(

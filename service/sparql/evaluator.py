@@ -57,6 +57,8 @@ _HEAD, _CHUNK, _ERROR, _DONE, _PLAN = b"H", b"C", b"E", b"F", b"P"
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
 GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
 RECURSION_LIMIT = 50_000
+RETIRE_AFTER = 30.0  # seconds an extra worker (beyond the pool's size) may stay idle before it is stopped
+REAP_EVERY = 2.0
 READ_ATTEMPTS = 8  # opens of the read-only store a query may need while compactions move files
 
 
@@ -396,6 +398,7 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.idle_since = time.monotonic()
 
     def receive(self, deadline: float) -> bytes | None:
         """The next frame, or None when the deadline passes first."""
@@ -442,8 +445,9 @@ class _Spool:
 class WorkerPool:
     """Query workers over one on-disk store (or none: planning only); a dead or killed worker is
     replaced. ``size`` workers are kept ready; while every one stays busy and a query waits, one
-    more starts, never past ``cap``, so that a light query is answered beside heavy ones; the
-    extra workers stop when they are done."""
+    more starts, never past ``cap``, so that a light query is answered beside heavy ones; an
+    extra worker stops once it has been idle for ``RETIRE_AFTER`` seconds (not at once: under a
+    steady load, starting a process per query would cost more than the queries)."""
 
     def __init__(self, path: str | None, size: int, *, cap: int = 0, memory_mb: int = 0) -> None:
         self.path = path
@@ -452,7 +456,9 @@ class WorkerPool:
         self.memory_mb = memory_mb
         self.generation = 0
         self._context = multiprocessing.get_context("spawn")  # no fork: the server has threads
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the workers in use stay warm, and an extra one left idle long enough
+        # (RETIRE_AFTER) is stopped by the reaper.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -466,6 +472,7 @@ class WorkerPool:
                 return
             self._started = True
         atexit.register(self.close)  # no worker outlives the server, however it stops
+        threading.Thread(target=self._reap, name="eventgraph-reaper", daemon=True).start()
         starting = [threading.Thread(target=self._start_one, kwargs={"wait": True}) for _ in range(self.size)]
         for thread in starting:  # side by side: each spends most of its start importing
             thread.start()
@@ -559,14 +566,31 @@ class WorkerPool:
                 return head
 
     def _release(self, worker: _Worker) -> None:
-        """Back to the idle queue, or stopped when the pool has grown past its size."""
-        with self._lock:
-            extra = len(self._all) > self.size
-            if extra:
-                worker.stop()  # reaped before it leaves the count: the cap holds at every moment
-                self._all.discard(worker)
-        if not extra:
-            self._idle.put(worker)
+        """Back to the idle queue."""
+        worker.idle_since = time.monotonic()
+        self._idle.put(worker)
+
+    def _reap(self) -> None:
+        """Every few seconds: stop the workers beyond ``size`` that stayed idle for RETIRE_AFTER."""
+        while not self._closed:
+            time.sleep(REAP_EVERY)
+            if len(self._all) <= self.size:
+                continue
+            taken: list[_Worker] = []
+            while True:
+                try:
+                    taken.append(self._idle.get_nowait())
+                except queue.Empty:
+                    break
+            now = time.monotonic()
+            for worker in sorted(taken, key=lambda w: w.idle_since, reverse=True):
+                with self._lock:
+                    retire = len(self._all) > self.size and now - worker.idle_since > RETIRE_AFTER
+                    if retire:
+                        worker.stop()  # reaped before it leaves the count: the cap holds at every moment
+                        self._all.discard(worker)
+                if not retire:
+                    self._idle.put(worker)
 
     def _acquire(self, deadline: float, timeout: float) -> _Worker:
         while True:

@@ -14,6 +14,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from service.errors import QueryError, QueryTimeout
+from service.sparql import evaluator
 from service.sparql.evaluator import InProcess, QueryStopped, WorkerPool, open_evaluator
 from service.sparql.results import Job
 from service.store import Store, open_store
@@ -104,10 +105,12 @@ def test_evaluator_in_memory_store_runs_in_process() -> None:
     assert number(evaluator, COUNT) == 1
 
 
-def test_evaluator_grows_within_its_cap_and_shrinks_back(disk_store: Store) -> None:
+def test_evaluator_grows_within_its_cap_and_shrinks_back(disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     # Two heavy queries on a pool of two: without more workers the light query would wait for one
     # of them to be stopped at the limit and be stopped itself first. The pool grows for it, never
     # past its cap, and the extra worker stops once it is done.
+    monkeypatch.setattr(evaluator, "RETIRE_AFTER", 0.5)  # an extra worker idle this long is stopped
+    monkeypatch.setattr(evaluator, "REAP_EVERY", 0.1)
     pool = WorkerPool(disk_store.location, 2, cap=3)
     try:
         pool.start()
@@ -157,9 +160,11 @@ def test_evaluator_answers_lookups_in_a_worker_too(disk_store: Store) -> None:
 
 def test_evaluator_stops_a_query_past_its_memory_limit_and_replaces_the_worker(disk_store: Store) -> None:
     # A string that doubles 27 times (~4 GiB) is past a 256 MiB limit long before the time limit.
-    bomb = "SELECT (STRLEN(?x27) AS ?n) WHERE { BIND(\"0123456789abcdef\" AS ?x0) " + " ".join(
-        f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(27)
-    ) + " }"
+    bomb = (
+        'SELECT (STRLEN(?x27) AS ?n) WHERE { BIND("0123456789abcdef" AS ?x0) '
+        + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(27))
+        + " }"
+    )
     pool = WorkerPool(disk_store.location, 2, memory_mb=256)
     try:
         pool.start()

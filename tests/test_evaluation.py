@@ -1,4 +1,9 @@
-"""The scorer on hand-made gold/system pairs, the shape of every gold file, and the extractor's floors."""
+"""The scorer on hand-made gold/system pairs, the shape of every gold file, and the extractor's floors.
+
+The documents written for the project (``gold/dev``, ``gold/heldout``) are regression fixtures: the floors are
+checked on them. The real documents (``gold/real``) are checked for their shape only, and ``real/heldout`` is not
+opened here at all.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import UserError
+from service.errors import DocumentRefused, UserError
 from service.evaluation import (
+    HEADLINE,
     GoldDoc,
     Scores,
     evaluate,
@@ -20,12 +26,14 @@ from service.evaluation import (
     load_gold,
     normalise_name,
     score,
+    ungraded,
 )
 from service.model import ACTOR_KINDS, EVENT_TYPES, PRECISIONS, Actor, Aid, Document, Event, Extraction, Money, TimeSpan
 
 GOLD = Path(__file__).resolve().parent / "gold"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-GOLD_FILES = sorted(GOLD.rglob("*.gold.json"))
+WRITTEN = ("dev", "heldout")  # the documents written for the project: regression fixtures
+GOLD_FILES = sorted(p for p in GOLD.rglob("*.gold.json") if "heldout" not in p.relative_to(GOLD).parts[1:-1])
 AID_CATEGORIES = {
     "masks",
     "protective_clothing",
@@ -44,9 +52,20 @@ AID_CATEGORIES = {
     "guides_training",
     "other",
 }
-META_KEYS = {"title", "published", "source", "url", "author", "language"}
-# Floors on the whole gold set (dev + heldout): the targets of the extraction issue.
-FLOORS = {"events": 0.85, "aid": 0.90, "dates": 0.90, "actors": 0.85}
+META_KEYS = {"title", "published", "source", "url", "author", "language", "licence"}
+# Floors on the written documents (dev + heldout): the targets of the extraction issue, and floors a little below
+# what the extractor reaches on the per-role and per-aid figures.
+FLOORS = {
+    "events": 0.85,
+    "aid": 0.90,
+    "dates": 0.90,
+    "actors": 0.85,
+    "agents": 0.90,
+    "recipients": 0.85,
+    "aid_items": 0.93,
+    "aid_values": 0.88,
+    "overall": 0.92,
+}
 
 TEXT = (
     "Beijing donated 100,000 masks and medicines worth 2 million yuan to Tokyo on 3 March. "
@@ -98,9 +117,13 @@ def run(system: list[Event]) -> Scores:
 
 def test_evaluation_perfect_match_scores_one() -> None:
     scores = run(list(gold_events()))
-    for dimension in (scores.events, scores.dates, scores.actors, scores.places, scores.aid):
+    dimensions = (scores.events, scores.dates, scores.actors, scores.places, scores.aid, scores.agents)
+    for dimension in (*dimensions, scores.recipients, scores.aid_items, scores.aid_values):
         assert (dimension.precision, dimension.recall, dimension.f1) == (1.0, 1.0, 1.0)
     assert scores.events.tp == 3 and scores.actors.tp == 6 and scores.aid.tp == 2 and scores.dates.accuracy == 1.0
+    # agents: Beijing (donor), Beijing and Seoul (the two sides of the meeting), Japan; recipients: Tokyo, China
+    assert (scores.agents.tp, scores.recipients.tp, scores.aid_items.tp, scores.aid_values.tp) == (4, 2, 2, 1)
+    assert scores.overall == 1.0
 
 
 def test_evaluation_missing_event_lowers_recall_only() -> None:
@@ -166,6 +189,35 @@ def test_evaluation_actor_by_qid_then_by_normalised_name() -> None:
     assert (scores.actors.tp, scores.actors.fp, scores.actors.fn) == (1, 1, 1)
 
 
+def test_evaluation_agents_and_recipients_are_scored_apart() -> None:
+    # The recipient given as a second agent: one agent too many, one recipient missing.
+    swapped = make_event("statement_of_support", "thanked", "Japan thanked", agents=[JAPAN, CHINA])
+    scores = run([swapped])
+    assert (scores.agents.tp, scores.agents.fp, scores.agents.fn) == (1, 1, 0)
+    assert (scores.recipients.tp, scores.recipients.fp, scores.recipients.fn) == (0, 0, 1)
+    # A wrong recipient lowers the recipients figure only.
+    wrong = make_event("statement_of_support", "thanked", "Japan thanked", agents=[JAPAN], recipients=[TOKYO])
+    scores = run([wrong])
+    assert (scores.agents.f1, scores.recipients.tp, scores.recipients.fp, scores.recipients.fn) == (1.0, 0, 1, 1)
+
+
+def test_evaluation_per_role_figures_count_the_conventional_side_in_the_role() -> None:
+    # A meeting's two sides are all agents; who is named agent and who participant does not matter.
+    meeting = make_event("meeting", "met", "The mayors", agents=[SEOUL], participants=[BEIJING], places=[SEOUL])
+    scores = run([meeting])
+    assert (scores.agents.tp, scores.agents.fp, scores.agents.fn) == (2, 0, 0)  # only matched events are compared
+    # A communication's addressee given as a participant ("exchanged information with") is its recipient.
+    doc = GoldDoc("doc", Path("doc.txt"), TEXT, (make_event("communication", "thanked", "Japan", recipients=[CHINA]),))
+    system = make_event("communication", "thanked", "Japan", participants=[CHINA])
+    assert score([doc], {"doc": [system]}).recipients.tp == 1
+    # Elsewhere a participant is neither agent nor recipient: a channel of aid stays out of both figures.
+    wfp = Actor("World Food Programme", "organisation", "Q826700")
+    donated = make_event("aid_delivery", "donated", "Beijing donated", agents=[BEIJING], recipients=[TOKYO])
+    doc = GoldDoc("doc", Path("doc.txt"), TEXT, (donated,))
+    scores = score([doc], {"doc": [replace(donated, participants=(wfp,))]})
+    assert (scores.agents.fp, scores.recipients.fp, scores.actors.fp) == (0, 0, 1)
+
+
 def test_evaluation_actor_roles_count_and_symmetric_events_merge_sides() -> None:
     # Recipient given as agent: wrong role, counted as one false positive and one false negative.
     swapped = make_event("statement_of_support", "thanked", "Japan thanked", agents=[JAPAN, CHINA])
@@ -216,6 +268,36 @@ def test_evaluation_aid_value_compares_amount_and_currency() -> None:
     assert run([make_event("aid_delivery", "donated", "Beijing donated", aid=[MASKS, dollars])]).aid.tp == 1
 
 
+def test_evaluation_aid_items_and_aid_values_are_scored_apart() -> None:
+    dollars = Aid("medicines", "medicines", None, None, Money(2e6, "USD"))
+    scores = run([make_event("aid_delivery", "donated", "Beijing donated", aid=[MASKS, dollars])])
+    # the items are right (masks with their quantity, medicines); the value is in the wrong currency
+    assert (scores.aid_items.tp, scores.aid_items.fp, scores.aid_items.fn) == (2, 0, 0)
+    assert (scores.aid_values.tp, scores.aid_values.fp, scores.aid_values.fn) == (0, 1, 1)
+    fewer = Aid("surgical masks", "masks", 10000, "pieces")
+    scores = run([make_event("aid_delivery", "donated", "Beijing donated", aid=[fewer, MEDICINES])])
+    # a wrong quantity makes a wrong item; the value is still right
+    assert (scores.aid_items.tp, scores.aid_items.fp, scores.aid_items.fn) == (1, 1, 1)
+    assert (scores.aid_values.tp, scores.aid_values.fp, scores.aid_values.fn) == (1, 0, 0)
+    # a value on another item still counts as the value found
+    moved = [Aid("masks", "masks", 100000, "pieces", Money(2_000_000, "CNY")), Aid("medicines", "medicines")]
+    scores = run([make_event("aid_delivery", "donated", "Beijing donated", aid=moved)])
+    assert (scores.aid_items.tp, scores.aid_values.tp, scores.aid_values.fp) == (2, 1, 0)
+
+
+def test_evaluation_overall_is_the_mean_of_the_six_headline_figures() -> None:
+    wrong = make_event("statement_of_support", "thanked", "Japan thanked", agents=[JAPAN], recipients=[TOKYO])
+    scores = run([*gold_events()[:2], replace(wrong, date=TimeSpan(None, None, "unknown"))])
+    figures = [scores.events.f1, scores.agents.f1, scores.recipients.f1, scores.aid_items.f1, scores.aid_values.f1]
+    figures.append(scores.dates.accuracy)
+    assert scores.overall == pytest.approx(sum(figures) / 6) and scores.overall < 1.0
+    assert [name for name, _ in HEADLINE] == ["events", "agents", "recipients", "aid_items", "aid_values", "dates"]
+    report = scores.to_json()
+    assert report["overall"] == round(scores.overall, 4)
+    assert set(report["headline"]) == {"events", "agents", "recipients", "aid_items", "aid_values", "dates", "overall"}
+    assert report["recipients"]["fp"] == 1 and report["aid_values"]["tp"] == 1
+
+
 def test_evaluation_normalisation_helpers() -> None:
     assert normalise_name("The People’s Government of Beijing") == "peoples government of beijing"
     assert normalise_name("Universal Parks & Resorts") == "universal parks and resorts"
@@ -241,7 +323,8 @@ def test_evaluation_evaluate_runs_the_extractor_and_rebases_offsets(tmp_path: Pa
     assert scores.documents == 1 and scores.events.f1 == 1.0 and scores.aid.f1 == 1.0
     assert load_gold(tmp_path)[0].split == "dev"
     table = format_table(scores)
-    assert all(word in table for word in ("events", "actors", "places", "aid", "dates:", "doc", "meeting"))
+    words = ("events", "actors", "places", "aid", "dates:", "doc", "meeting", "agents", "recipients", "aid items")
+    assert all(word in table for word in (*words, "aid values", "dates correct 1.000", "overall 1.000"))
     assert json.loads(json.dumps(scores.to_json()))["events"]["by_doc"]["doc"]["f1"] == 1.0
 
 
@@ -250,6 +333,36 @@ def _shift(event: Event, by: int) -> dict[str, list[int]]:
         "sentence": [event.sentence_start + by, event.sentence_end + by],
         "trigger": [event.trigger_start + by, event.trigger_end + by],
     }
+
+
+def test_evaluation_skips_documents_without_gold_and_scores_unreadable_ones_as_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "dev"
+    folder.mkdir()
+    for name in ("doc", "waiting", "refused"):
+        (folder / f"{name}.txt").write_text(TEXT, encoding="utf-8")
+    gold = {"doc": "doc", "events": [e.to_json() for e in gold_events()]}
+    (folder / "doc.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    (folder / "refused.gold.json").write_text(json.dumps({**gold, "doc": "refused"}), encoding="utf-8")
+    read = []
+
+    def extract(path: Path) -> Extraction:
+        read.append(path.name)
+        if path.stem == "refused":
+            raise DocumentRefused("refused.meta.json: unknown key 'x'")
+        return Extraction(Document(path.stem, TEXT), gold_events())
+
+    assert [p.name for p in ungraded(tmp_path)] == ["waiting.txt"]
+    scores = evaluate(tmp_path, extract)
+    assert sorted(read) == ["doc.txt", "refused.txt"]  # the document without gold is not extracted
+    assert scores.documents == 2 and scores.skipped == ("dev/waiting.txt",)
+    assert list(scores.unread) == ["refused"] and (scores.events.tp, scores.events.fn) == (3, 3)
+    table = format_table(scores)
+    assert "2 documents (1 without a gold file, not scored)" in table and "not read" in table
+    assert scores.to_json()["skipped"] == ["dev/waiting.txt"]
+    (folder / "doc.gold.json").unlink()
+    (folder / "refused.gold.json").unlink()
+    with pytest.raises(UserError, match="3 documents wait for one"):
+        load_gold(tmp_path)
 
 
 def test_evaluation_load_gold_refuses_what_is_not_a_gold_set(tmp_path: Path) -> None:
@@ -265,7 +378,7 @@ def test_evaluation_load_gold_refuses_what_is_not_a_gold_set(tmp_path: Path) -> 
 # The gold set itself ---------------------------------------------------------------------------
 
 
-def _event_problems(event: dict, text: str, published: date) -> list[str]:
+def _event_problems(event: dict, text: str, published: date | None) -> list[str]:
     """What is wrong with one gold event (empty when it is well formed)."""
     problems = []
     sentence, trigger = event["sentence"], event["trigger"]
@@ -278,11 +391,20 @@ def _event_problems(event: dict, text: str, published: date) -> list[str]:
     if text[s0:s1] != sentence or text[t0:t1] != trigger or not s0 <= t0 < t1 <= s1:
         problems.append("offsets do not point at the sentence and its trigger")
     span = event["date"]
+    if span["earliest"] is None or span["latest"] is None:  # a page without a date may leave an event unknown
+        if span["precision"] != "unknown" or span["earliest"] != span["latest"]:
+            problems.append(f"date {span}")
+        return problems + _role_and_aid_problems(event)
     earliest, latest = date.fromisoformat(span["earliest"]), date.fromisoformat(span["latest"])
     if earliest > latest or span["precision"] not in PRECISIONS:
         problems.append(f"date {span}")
-    if latest > published and not event["planned"]:
+    if published is not None and latest > published and not event["planned"]:
         problems.append("dated after publication but not planned")
+    return problems + _role_and_aid_problems(event)
+
+
+def _role_and_aid_problems(event: dict) -> list[str]:
+    problems = []
     for role in ("agents", "recipients", "participants", "places"):
         problems += [f"{role}: {a}" for a in event[role] if not _actor_ok(a)]
     problems += [f"aid: {item}" for item in event["aid"] if not _aid_ok(item)]
@@ -308,7 +430,7 @@ def test_evaluation_gold_file_is_well_formed(path: Path) -> None:
     gold = json.loads(path.read_text(encoding="utf-8"))
     stem = path.name[: -len(".gold.json")]
     text = path.with_name(stem + ".txt").read_text(encoding="utf-8")
-    published = date.fromisoformat(gold["published"])
+    published = date.fromisoformat(gold["published"]) if gold["published"] else None
     assert gold["doc"] == stem and gold["events"]
     ids = [e["id"] for e in gold["events"]]
     assert len(ids) == len(set(ids))
@@ -318,7 +440,8 @@ def test_evaluation_gold_file_is_well_formed(path: Path) -> None:
     meta_path = path.with_name(stem + ".meta.json")
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        assert set(meta) <= META_KEYS and meta["published"] == gold["published"]
+        # a real page may carry no date in its metadata; the annotator then reads it from the page
+        assert set(meta) <= META_KEYS and meta["published"] in (gold["published"], None)
 
 
 HEADER_DATE_STYLES = {
@@ -333,8 +456,13 @@ HEADER_DATE_STYLES = {
 }
 
 
+def written_gold() -> list[GoldDoc]:
+    """The documents written for the project, with their split."""
+    return [replace(doc, split=split) for split in WRITTEN for doc in load_gold(GOLD / split)]
+
+
 def test_evaluation_gold_set_has_the_required_shape() -> None:
-    docs = load_gold(GOLD)
+    docs = written_gold()
     splits = [d.split for d in docs]
     assert len(docs) >= 12 and splits.count("heldout") >= 5 and splits.count("dev") >= 7
     headers = ["\n".join(d.text.splitlines()[:12]) for d in docs]
@@ -345,15 +473,11 @@ def test_evaluation_gold_set_has_the_required_shape() -> None:
 
 
 def test_evaluation_extractor_meets_the_floors() -> None:
-    pipeline = pytest.importorskip("service.pipeline", reason="the extractor is not available")
+    from service import pipeline
     from service.config import Settings
 
     settings = Settings()
-    scores = evaluate(GOLD, lambda path: pipeline.extract_file(path, settings))
-    figures = {
-        "events": scores.events.f1,
-        "aid": scores.aid.f1,
-        "dates": scores.dates.accuracy,
-        "actors": scores.actors.f1,
-    }
+    gold = written_gold()
+    scores = score(gold, {doc.id: pipeline.extract_file(doc.path, settings).events for doc in gold})
+    figures = {name: scores.figure(name) for name in FLOORS if name != "overall"} | {"overall": scores.overall}
     assert {k: v for k, v in figures.items() if v < FLOORS[k]} == {}, format_table(scores)

@@ -1,8 +1,10 @@
 """Score an extractor against a gold set: precision, recall and F1 for events, dates, actors, places and aid.
 
 Events match by type and sentence (the system trigger lies in the gold sentence); dates, actors and aid
-are compared over matched pairs only. tests/gold/README.md states every rule. Pure Python on purpose:
-it runs without spaCy, RDF or the web layer.
+are compared over matched pairs only. The headline figures are events F1, agents F1, recipients F1, aid
+items F1, aid values F1 and dates correct, and their mean, the overall figure (:attr:`Scores.overall`);
+actors F1 (all roles together), places F1 and aid F1 (items with their values) are kept beside them.
+tests/gold/README.md states every rule. Pure Python on purpose: it runs without spaCy, RDF or the web layer.
 """
 
 from __future__ import annotations
@@ -14,27 +16,34 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from service.errors import UserError
+from service.errors import DocumentRefused, UserError
 from service.evaluation.compare import (
     ACTOR_ROLES,
     ACTOR_TESTS,
     AID_TESTS,
+    ITEM_TESTS,
+    VALUE_TESTS,
     actor_key,
     actor_roles,
+    aid_values,
     count_matches,
     date_correct,
     dedupe,
     item_head,
     match_events,
     normalise_name,
+    role_actors,
     same_actor,
     same_aid,
+    same_item,
+    same_value,
 )
 from service.model import Event, Extraction
 
 __all__ = [
     "Counts",
     "DateDimension",
+    "HEADLINE",
     "Dimension",
     "GoldDoc",
     "Scores",
@@ -48,8 +57,22 @@ __all__ = [
     "normalise_name",
     "same_actor",
     "same_aid",
+    "same_item",
+    "same_value",
     "score",
+    "ungraded",
 ]
+
+# The figures the quality table leads with, in order: (attribute, label). The overall figure is their mean.
+HEADLINE: tuple[tuple[str, str], ...] = (
+    ("events", "events"),
+    ("agents", "agents"),
+    ("recipients", "recipients"),
+    ("aid_items", "aid items"),
+    ("aid_values", "aid values"),
+    ("dates", "dates correct"),
+)
+_EXTRA: tuple[tuple[str, str], ...] = (("actors", "actors"), ("places", "places"), ("aid", "aid"))
 
 
 @dataclass(frozen=True)
@@ -128,16 +151,35 @@ class Scores:
 
     events: Dimension = field(default_factory=Dimension)
     dates: DateDimension = field(default_factory=DateDimension)
+    agents: Dimension = field(default_factory=Dimension)
+    recipients: Dimension = field(default_factory=Dimension)
+    aid_items: Dimension = field(default_factory=Dimension)
+    aid_values: Dimension = field(default_factory=Dimension)
     actors: Dimension = field(default_factory=Dimension)
     places: Dimension = field(default_factory=Dimension)
     aid: Dimension = field(default_factory=Dimension)
     events_by_type: dict[str, Counts] = field(default_factory=dict)
     documents: int = 0
+    skipped: tuple[str, ...] = ()  # documents of the folder without a gold file (not scored)
+    unread: dict[str, str] = field(default_factory=dict)  # document → why the reader refused it (scored as empty)
+
+    def figure(self, name: str) -> float:
+        """One headline figure: F1 of a dimension, the accuracy for dates."""
+        return self.dates.accuracy if name == "dates" else getattr(self, name).f1
+
+    @property
+    def overall(self) -> float:
+        """The mean of events F1, agents F1, recipients F1, aid items F1, aid values F1 and dates correct."""
+        return sum(self.figure(name) for name, _ in HEADLINE) / len(HEADLINE)
 
     def to_json(self) -> dict[str, Any]:
-        rows = {name: getattr(self, name).to_json() for name in ("events", "dates", "actors", "places", "aid")}
+        names = [name for name, _ in HEADLINE + _EXTRA]
+        rows = {name: getattr(self, name).to_json() for name in names}
         by_type = {t: c.to_json() for t, c in sorted(self.events_by_type.items())}
-        return {"documents": self.documents, **rows, "events_by_type": by_type}
+        headline = {name: round(self.figure(name), 4) for name, _ in HEADLINE}
+        summary = {"headline": {**headline, "overall": round(self.overall, 4)}, "overall": round(self.overall, 4)}
+        head = {"documents": self.documents, "skipped": list(self.skipped), "unread": dict(sorted(self.unread.items()))}
+        return {**head, **summary, **rows, "events_by_type": by_type}
 
 
 def load_gold(gold_dir: Path) -> list[GoldDoc]:
@@ -147,8 +189,15 @@ def load_gold(gold_dir: Path) -> list[GoldDoc]:
         raise UserError(f"{gold_dir} is not a directory; pass the folder that holds NAME.txt and NAME.gold.json files")
     docs = [_load_one(path, gold_dir) for path in sorted(gold_dir.rglob("*.gold.json"))]
     if not docs:
-        raise UserError(f"no *.gold.json files under {gold_dir}; see tests/gold/README.md for the layout")
+        waiting = len(ungraded(gold_dir))
+        note = f" ({waiting} documents wait for one)" if waiting else ""
+        raise UserError(f"no *.gold.json files under {gold_dir}{note}; see tests/gold/README.md for the layout")
     return docs
+
+
+def ungraded(gold_dir: Path) -> list[Path]:
+    """The documents (``NAME.txt``) under ``gold_dir`` that have no ``NAME.gold.json`` yet: they are not scored."""
+    return [p for p in sorted(Path(gold_dir).rglob("*.txt")) if not p.with_name(p.stem + ".gold.json").is_file()]
 
 
 def _load_one(path: Path, gold_dir: Path) -> GoldDoc:
@@ -201,6 +250,15 @@ def _count_pair(scores: Scores, doc: str, gold: Event, system: Event) -> None:
         g, s = gold_roles[role], sys_roles[role]
         tp = count_matches(g, s, ACTOR_TESTS)
         scores.actors.count(doc, tp, len(s) - tp, len(g) - tp)
+    for role in ("agents", "recipients"):
+        g, s = role_actors(gold, role), role_actors(system, role)
+        tp = count_matches(g, s, ACTOR_TESTS)
+        getattr(scores, role).count(doc, tp, len(s) - tp, len(g) - tp)
+    tp = count_matches(gold.aid, system.aid, ITEM_TESTS)
+    scores.aid_items.count(doc, tp, len(system.aid) - tp, len(gold.aid) - tp)
+    g_values, s_values = aid_values(gold.aid), aid_values(system.aid)
+    tp = count_matches(g_values, s_values, VALUE_TESTS)
+    scores.aid_values.count(doc, tp, len(s_values) - tp, len(g_values) - tp)
     g_places, s_places = dedupe(gold.places), dedupe(system.places)
     tp = count_matches(g_places, s_places, ACTOR_TESTS)
     scores.places.count(doc, tp, len(s_places) - tp, len(g_places) - tp)
@@ -209,10 +267,18 @@ def _count_pair(scores: Scores, doc: str, gold: Event, system: Event) -> None:
 
 
 def evaluate(gold_dir: Path, extract: Callable[[Path], Extraction]) -> Scores:
-    """Run ``extract`` on every gold document and score the result."""
+    """Run ``extract`` on every gold document and score the result. Documents of the folder that have no gold
+    file yet are neither extracted nor scored; they are listed in ``Scores.skipped``. A document the reader
+    refuses counts as one with no events found, and why is in ``Scores.unread``."""
     gold = load_gold(gold_dir)
-    system = {doc.id: _rebase(extract(doc.path), doc) for doc in gold}
-    return score(gold, system)
+    system, unread = {}, {}
+    for doc in gold:
+        try:
+            system[doc.id] = _rebase(extract(doc.path), doc)
+        except DocumentRefused as exc:  # one unreadable document does not stop the run; it scores as empty
+            unread[doc.id] = str(exc)
+    skipped = tuple(str(p.relative_to(gold_dir)) for p in ungraded(gold_dir))
+    return replace(score(gold, system), skipped=skipped, unread=unread)
 
 
 def _rebase(extraction: Extraction, doc: GoldDoc) -> list[Event]:
@@ -231,14 +297,21 @@ def _row(label: str, c: Counts, width: int) -> str:
 
 
 def format_table(scores: Scores) -> str:
-    """A plain-text report: the summary rows, the dates line, then events per type and per document."""
-    labels = list(scores.events.by_doc) + list(scores.events_by_type) + ["events"]
+    """A plain-text report: the headline figures and the overall figure, the rows behind them (then actors, places
+    and aid as a whole), the dates line, then events per type and per document."""
+    labels = list(scores.events.by_doc) + list(scores.events_by_type) + ["events", "aid values"]
     width = max(len(label) for label in labels) + 2
     header = f"{'':<{width}} {'tp':>5} {'fp':>5} {'fn':>5} {'precision':>9} {'recall':>7} {'F1':>7}"
     d = scores.dates
     correct, matched, gold = d.tp, d.tp + d.fp, d.tp + d.fn
-    lines = [f"{scores.documents} documents", header]
-    lines += [_row(name, getattr(scores, name), width) for name in ("events", "actors", "places", "aid")]
+    skipped = f" ({len(scores.skipped)} without a gold file, not scored)" if scores.skipped else ""
+    lines = [f"{scores.documents} documents{skipped}"]
+    lines += [f"not read, scored as no events found: {doc}: {why}" for doc, why in sorted(scores.unread.items())]
+    lines.append("  ".join(f"{label} {scores.figure(name):.3f}" for name, label in HEADLINE))
+    lines.append(f"overall {scores.overall:.3f} (the mean of the six figures above)")
+    lines += ["", header]
+    lines += [_row(label, getattr(scores, name), width) for name, label in HEADLINE if name != "dates"]
+    lines += [_row(label, getattr(scores, name), width) for name, label in _EXTRA]
     lines.append(
         f"dates: {correct} correct of {matched} matched events (accuracy {d.accuracy:.3f}); "
         f"{correct} of {gold} gold events ({d.recall:.3f})"

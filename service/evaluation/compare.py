@@ -1,4 +1,4 @@
-"""The comparison rules of the scorer: when two events, dates, actors or aid items count as the same.
+"""The comparison rules of the scorer: when two events, dates, actors, aid items or aid values count as the same.
 
 Every rule is a small pure function so that tests and the README can state it exactly.
 """
@@ -161,6 +161,16 @@ def actor_roles(event: Event) -> dict[str, list[Actor]]:
     return {role: dedupe(actors) for role, actors in roles.items()}
 
 
+def role_actors(event: Event, role: str) -> list[Actor]:
+    """The actors of one role as the per-role figures score it: where the split with participants is a convention
+    (MERGED_ROLES), the participants count in that role ("agents" of a meeting are all its sides; "recipients" of a
+    communication include the side it was "with")."""
+    actors = list(getattr(event, role))
+    if role in MERGED_ROLES.get(event.type, ()):
+        actors += list(event.participants)
+    return dedupe(actors)
+
+
 def item_head(item: str) -> str:
     """The head noun of an aid item, singular: 'copies of safety guide' → 'copy', 'medical masks' → 'mask'."""
     words = _HEAD_CUT.split(normalise_name(item))[0].split()
@@ -208,6 +218,34 @@ def _same_head(gold: Aid, system: Aid) -> bool:
 
 
 AID_TESTS: tuple[Callable[[Aid, Aid], bool], ...] = (_same_head, same_aid)
+
+
+def same_item(gold: Aid, system: Aid) -> bool:
+    """The aid-items figure: same kind (category or head noun) and, when the gold item has a quantity, the same
+    quantity. Values are left to the aid-values figure."""
+    if not _same_kind(gold, system):
+        return False
+    return gold.quantity is None or _same_number(gold.quantity, system.quantity)
+
+
+def _same_item_head(gold: Aid, system: Aid) -> bool:
+    return item_head(gold.item) == item_head(system.item) and same_item(gold, system)
+
+
+ITEM_TESTS: tuple[Callable[[Aid, Aid], bool], ...] = (_same_item_head, same_item)
+
+
+def aid_values(items: Iterable[Aid]) -> list[Money]:
+    """The money amounts of an event's aid (one per item that has a value)."""
+    return [item.value for item in items if item.value is not None]
+
+
+def same_value(gold: Money, system: Money) -> bool:
+    """The aid-values figure: the same currency (ISO 4217) and the same amount."""
+    return _same_money(gold, system)
+
+
+VALUE_TESTS: tuple[Callable[[Money, Money], bool], ...] = (same_value,)
 
 
 def count_matches(gold: Sequence[Any], system: Sequence[Any], tests: Sequence[Callable[[Any, Any], bool]]) -> int:

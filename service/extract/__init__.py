@@ -3,8 +3,10 @@
 ``extract(document)`` runs :data:`PIPELINE`, a tuple of small components over one
 :class:`~service.extract.work.Work` object: sentences, actor mentions, groups, references,
 temporal expressions, aid, triggers, then the events. Rules and word lists are data files in
-``lexicon/``; nothing is downloaded and no trained model is needed. The result is deterministic:
-the same document gives the same events with the same ids in the same order.
+``lexicon/``. Roles the rules leave empty are read from a dependency parse of the sentences that
+hold triggers (``dependencies.py``), by the small tagger and parser the package ships in
+``parser/model`` (trained on UD English EWT; ``syntax.py`` loads it; nothing is downloaded). The
+result is deterministic: the same document gives the same events with the same ids in the same order.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def extract(document: Document, *, gazetteer: Gazetteer | None = None) -> Extrac
     """The events of one document, with ids ``{document.id}-001``, … in document order.
 
     >>> from datetime import date
-    >>> doc = Document(id="d", text="On 3 March 2020, China donated 1,000 masks to Italy.", published=date(2020, 3, 5))
+    >>> doc = Document(id="d", text="On 3 March 2023, China donated 1,000 masks to Italy.", published=date(2023, 3, 5))
     >>> [(e.type, e.agents[0].name, e.recipients[0].name, e.aid[0].quantity) for e in extract(doc).events]
     [('aid_delivery', 'China', 'Italy', 1000.0)]
     """

@@ -13,6 +13,7 @@ NIA") is folded into the person's mention; the organisations in it become affili
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -26,6 +27,7 @@ from service.extract.identity import acronym_like, actor_for, unknown_body
 from service.extract.officials import official_mentions
 from service.extract.sentences import pipeline
 from service.extract.titles import title_extent
+from service.extract.triggers import verb_forms
 from service.extract.work import Mention, Work
 from service.model import Actor
 
@@ -34,7 +36,7 @@ _CAP = r"[A-Z](?:[\w'’&-]|\.(?=\w))*"  # "U.S." inside a name, never a sentenc
 _LINK = r"(?:of|the|and|for|on|in|de|du|des|&)"
 _ACRONYM = re.compile(rf"((?:{_CAP}|{_LINK})(?:\s+(?:{_CAP}|{_LINK}))*)\s*\(\s*([A-Z][A-Za-z&]{{1,9}})\s*\)")
 _CAPITALISED = re.compile(rf"{_CAP}(?:[^\S\n]+(?:{_LINK}[^\S\n]+)*{_CAP})*")
-_NAME = r"[A-Z][a-z’'-]+|[A-Z]{2,}"
+_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\u0100-\u017f’'-]+|[A-Z]{2,}"  # "Janez Lenarčič", "Sónia Neto"
 
 
 def gazetteer_matcher(gazetteer: Gazetteer) -> tuple[Any, frozenset[str]]:
@@ -69,11 +71,98 @@ def find_actors(work: Work) -> Work:
     work.country = _main_country(work, spans)
     resolved = [_resolve(work, span) for span in spans]
     candidates = [m for m in resolved if m is not None]
-    candidates += _trimmed(work, _organisation_mentions(work), candidates)
+    host = _host_country(work, spans)
+    work.doc.user_data["eventgraph.host_country"] = host  # "local authorities" (references.py)
+    host = host or work.country
+    candidates += _trimmed(work, _organisation_mentions(work), candidates, host)
     candidates += _acronym_mentions(work) + _titled_people(work) + _unknown_acronyms(work)
     candidates += official_mentions(work, candidates)
-    work.mentions = _one_name(work, absorb_titles(work, select(candidates)))
+    mentions = _short_names(work, _one_name(work, absorb_titles(work, select(candidates))))
+    work.mentions = _offices_of_states(work, mentions)
     return work
+
+
+def _offices_of_states(work: Work, mentions: list[Mention]) -> list[Mention]:
+    """ "The Office of Military Cooperation of the U.S. Embassy in Dushanbe": an office of a state's embassy or
+    government stands for that state, here and wherever the document names the office again."""
+    missions = tables.function_word_set("missions")
+    states: dict[str, Actor] = {}
+    for m, k in zip(mentions, mentions[1:], strict=False):
+        if m.source != "organisation" or k.actor is None or k.actor.kind != "country" or m.actor is None:
+            continue
+        if not re.fullmatch(r"\s+of\s+(?:the\s+)?", work.text[m.end : k.start]):
+            continue
+        if k.token_end < len(work.doc) and work.doc[k.token_end].text in missions:
+            states[m.actor.name] = k.actor
+    if not states:
+        return mentions
+    return [
+        replace(m, actor=replace(states[m.actor.name], mention=m.actor.mention))
+        if m.actor is not None and m.source == "organisation" and m.actor.name in states
+        else m
+        for m in mentions
+    ]
+
+
+_THE_HEAD = re.compile(r"\b[Tt]he\s+([A-Z][a-z]+)\b")
+
+
+def _short_names(work: Work, mentions: list[Mention]) -> list[Mention]:
+    """ "the Commission", "the Embassy", "the Council": a body named earlier in full ("the European Commission"), or
+    the publisher ("Council of the European Union"), called by its head word stands for it."""
+    out = list(mentions)
+    publisher = _publisher(work)
+    for m in _THE_HEAD.finditer(work.text):
+        word, start = m.group(1), m.start(1)
+        named = [
+            k.actor
+            for k in mentions
+            if k.end <= m.start()
+            and k.actor is not None
+            and not k.actor.group
+            and k.source != "reference"
+            and _head_word(work.text[k.start : k.end]) == word
+        ]
+        if publisher is not None and _head_word(publisher.name) == word:
+            named.append(publisher)
+        if not named:
+            continue
+        covering = [k for k in out if k.start < start + len(word) and k.end > start]
+        if covering and not (
+            len(covering) == 1
+            and work.text[covering[0].start : covering[0].end].split()[-1] == word
+            and len(work.text[covering[0].start : covering[0].end].split()) <= 2
+            and covering[0].source == "organisation"
+        ):
+            continue
+        short = mention(work, start, start + len(word), named[-1], "gazetteer")
+        if short is None:
+            continue
+        out = [k for k in out if k not in covering] + [short]
+    head = _head_word(publisher.name) if publisher is not None else None
+    if head is not None and publisher is not None:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(head)}(?![\w-])", work.text):
+            # "Council adopts €3 billion assistance package": the publisher named by its head word alone
+            if not any(k.start < m.end() and k.end > m.start() for k in out):
+                short = mention(work, m.start(), m.end(), publisher, "gazetteer")
+                out += [short] if short is not None else []
+    return sorted(out, key=lambda k: k.start)
+
+
+def _head_word(name: str) -> str | None:
+    """The word a body is called by in short: the last of a name of two or more words, or the one before "of"
+    ("European Commission" → Commission, "Council of the European Union" → Council)."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    return words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+
+
+def _publisher(work: Work) -> Actor | None:
+    """The organisation that publishes the document, when the gazetteer knows it ("… (via ReliefWeb)" aside)."""
+    source = re.sub(r"\s*\(.*?\)\s*$", "", work.document.source or "").strip()
+    entry = work.lookup(source) if source else None
+    return actor_for(entry, work.gazetteer) if entry is not None and entry.kind == "organisation" else None
 
 
 def _one_name(work: Work, mentions: list[Mention]) -> list[Mention]:
@@ -147,13 +236,49 @@ def _expansion(words: list[str], abbr: str) -> str | None:
         it = iter(initials)
         if words[i][0] == letters[0] and all(c in it for c in letters):
             return " ".join(words[i:])
+    # "Australian Medical Assistance Team (AUSMAT)", "Caribbean Public Health Agency (CARPHA)": the acronym takes
+    # more than the initials; the initials of the name stand in it in order and make at least half of it
+    for i in range(len(words) - 2, -1, -1):
+        initials = "".join(w[0] for w in words[i:] if w[0].isupper())
+        if not words[i][0].isupper() or words[i][0] != letters[0] or 2 * len(initials) < len(letters):
+            continue
+        it = iter(letters)
+        if all(c in it for c in initials) and all(w[0].isupper() or w.lower() in _LINKS for w in words[i:]):
+            return " ".join(words[i:])
     return None
+
+
+_NOT_NAMES = frozenset({"the", "a", "an", "hon", "honourable", "honorable"})
+_LINKS = frozenset({"of", "for", "and", "the", "on", "in", "&"})
 
 
 def _gazetteer_spans(work: Work) -> list[Any]:
     matcher, ambiguous = gazetteer_matcher(work.gazetteer)
-    spans = matcher(work.doc, as_spans=True)
+    spans = matcher(work.doc, as_spans=True) + _folded_spans(work, matcher)
     return filter_spans([s for s in spans if work.lookup(s.text) or normalise(s.text).casefold() in ambiguous])
+
+
+def _folded_spans(work: Work, matcher: Any) -> list[Any]:
+    """Names written with diacritics ("Việt Nam", "Petrópolis") matched in their folded form: the text is folded
+    letter by letter (each accented letter to its base letter, so offsets stay), matched, and mapped back."""
+    if work.text.isascii():
+        return []
+    folded = "".join(_fold(c) for c in work.text)
+    if folded == work.text:
+        return []
+    out = []
+    for span in matcher(pipeline()(folded), as_spans=True):
+        original = work.doc.char_span(span.start_char, span.end_char)
+        if original is not None and not original.text.isascii():
+            out.append(original)
+    return out
+
+
+def _fold(char: str) -> str:
+    if char.isascii():
+        return char
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if len(base) == 1 else char
 
 
 def _main_country(work: Work, spans: list[Any]) -> Entry | None:
@@ -168,8 +293,34 @@ def _main_country(work: Work, spans: list[Any]) -> Entry | None:
     return work.gazetteer.by_qid(counts.most_common(1)[0][0]) if counts else None
 
 
+def _host_country(work: Work, spans: list[Any]) -> Entry | None:
+    """The country an unnamed national body ("the Department of Social Welfare and Development") belongs to in a
+    donor's release: the country named most often other than the publisher's own (its agencies count for it)."""
+    name = re.sub(r"\s*\([^)]*\)", "", work.document.source or "").strip()  # "USAID (via ReliefWeb)"
+    source = work.lookup(name) if name else None
+    for word in re.findall(r"[\w.’'-]+", name)[:3] if source is None else ():
+        # "U.S. Embassy in Albania", "Australian High Commission Nuku'alofa": the publisher's state comes first
+        source = work.lookup(word.rstrip(".") if word.count(".") == 1 else word) or work.gazetteer.by_adjective(word)
+        if source is not None:
+            break
+    own = {e.qid for e in (source, *work.gazetteer.ancestors(source)) if e.kind == "country"} if source else set()
+    if not own:
+        return None
+    counts: Counter[str] = Counter()
+    for span in spans:
+        entry = work.lookup(span.text)
+        if entry is not None and entry.kind == "country" and entry.qid and entry.qid not in own:
+            counts[entry.qid] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None  # a release about several countries alike has no one host
+    return work.gazetteer.by_qid(ranked[0][0])
+
+
 def _resolve(work: Work, span: Any) -> Mention | None:
     entry = work.lookup(span.text)
+    if entry is None and not _state_named(work, span):
+        entry = work.gazetteer.sovereign(span.text)  # "Georgia" in an aid text is the country
     if entry is None and work.country is not None:
         entry = work.lookup(span.text, work.country.qid)
     if entry is None:
@@ -179,15 +330,31 @@ def _resolve(work: Work, span: Any) -> Mention | None:
         end += 1  # "COVAX Facility" where the gazetteer knows "COVAX"
     surface = work.doc[span.start : end].text
     actor = actor_for(entry, work.gazetteer, surface)
-    return Mention(span.start_char, work.doc[end - 1].idx + len(work.doc[end - 1]), span.start, end, actor, "gazetteer")
+    start = span.start
+    if entry.kind == "organisation" and entry.type == "ngo" and start > 0 and work.doc[start - 1].is_title:
+        state = work.gazetteer.by_adjective(work.doc[start - 1].text)
+        if state is not None and state.kind == "country":
+            # "the Indonesian Red Cross": a national society of the movement, an organisation of its own
+            start -= 1
+            actor = Actor(f"{work.doc[start].text} {surface}", "organisation", mention=work.doc[start:end].text)
+    return Mention(work.doc[start].idx, work.doc[end - 1].idx + len(work.doc[end - 1]), start, end, actor, "gazetteer")
 
 
-_NAME_TAILS = frozenset({"facility", "fund", "programme", "program", "initiative", "mechanism", "platform"})
+def _state_named(work: Work, span: Any) -> bool:
+    """ "the state of Georgia", "Georgia state": the text says it means a state of a federation."""
+    before = work.doc[max(0, span.start - 3) : span.start].text.lower()
+    after = work.doc[span.end : span.end + 1].text.lower()
+    return before.endswith("state of") or after == "state"
+
+
+_NAME_TAILS = frozenset({"facility", "fund", "programme", "program", "initiative", "mechanism", "platform", "society"})
 
 
 def _acronym_mentions(work: Work) -> list[Mention]:
     out: list[Mention] = []
     for abbr, entry in work.acronyms.items():
+        if entry.kind == "other" and entry.name.split()[-1].lower() in tables.aid_heads():
+            continue  # "Personal Protective Equipment (PPE)": an aid item, not an actor
         for form in (abbr, entry.name):
             for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", work.text):
                 actor = actor_for(entry, work.gazetteer, m.group(0), work.country)
@@ -220,7 +387,7 @@ def _organisation_mentions(work: Work) -> list[Mention]:
     out: list[Mention] = []
     words = tables.org_words()
     for m in _CAPITALISED.finditer(work.text):
-        phrase = m.group(0).rstrip(".,")
+        phrase = _before_verb(m.group(0).rstrip(".,"))
         tokens = phrase.split()
         if len(tokens) < 2 or not any(t.lower() in words for t in tokens) or tokens[0].lower() in tables.titles():
             continue
@@ -231,7 +398,17 @@ def _organisation_mentions(work: Work) -> list[Mention]:
     return out
 
 
-def _trimmed(work: Work, unknown: list[Mention], known: list[Mention]) -> list[Mention]:
+def _before_verb(phrase: str) -> str:
+    """A capitalised run cut before a trigger verb inside it ("U.S. Government Donates 600 Sets …" in a headline)."""
+    words = phrase.split()
+    for k, word in enumerate(words[1:], start=1):
+        lowered = word.lower()
+        if lowered.endswith(("s", "ed")) and lowered in verb_forms() and lowered not in tables.org_words():
+            return " ".join(words[:k])
+    return phrase
+
+
+def _trimmed(work: Work, unknown: list[Mention], known: list[Mention], host: Entry | None) -> list[Mention]:
     """Unknown organisation names cut before the first known name inside them ("Chinese Embassy in Pakistan")."""
     out: list[Mention] = []
     for m in unknown:
@@ -241,7 +418,8 @@ def _trimmed(work: Work, unknown: list[Mention], known: list[Mention]) -> list[M
         text = re.split(r"\s+and\s+the\s+", text)[0]
         words = text.split()
         if len(words) >= 2 and any(w.lower() in tables.org_words() for w in words) and (not inside or end > m.start):
-            actor = unknown_body(text, work.gazetteer, work.country)
+            mission = any(w in tables.function_word_set("missions") for w in words)  # an embassy is its sender's
+            actor = unknown_body(text, work.gazetteer, work.country if mission else host)
             found = mention(work, m.start, m.start + len(text), actor, "organisation")
             out += [found] if found else []
     return out
@@ -256,13 +434,29 @@ def _titled_people(work: Work) -> list[Mention]:
         rf"(?:\s+(?:of|to|for)\s+(?:the\s+)?(?:[\w'-]+\s+){{0,3}}?(?:[A-Z][\w'-]*|ministry|government))?"
         rf"\s+((?:{_NAME})(?:\s+(?:{_NAME})){{1,2}})(?=\W)"
     )
+    # "The EU Ambassador to Guinea-Bissau, Sónia Neto, attended …": the name set off by commas
+    set_off = re.compile(name.pattern.replace(r"\s+((?:", r",\s+((?:", 1).replace(r"(?=\W)", r"(?=,)"))
+    single = re.compile(rf"\s+({_NAME})(?=\W)")  # "Dr. Saidaliev": an honorific is enough for a surname alone
+    honorifics = tables.function_word_set("honorifics")
     for word in re.finditer(r"\b[A-Z][\w.-]*", work.text):
-        m = name.match(work.text, word.end()) if word.group(0).lower() in titles else None
+        title = word.group(0).lower()
+        m = (name.match(work.text, word.end()) or set_off.match(work.text, word.end())) if title in titles else None
+        if m is None and title in honorifics:
+            m = single.match(work.text, word.end())
         if m is None or any(w.lower() in titles | tables.org_words() for w in m.group(1).split()):
             continue
-        found = mention(work, m.start(1), m.end(1), Actor(m.group(1), "person"), "person")
+        start, person = m.start(1), m.group(1)
+        portfolio = tables.function_word_set("portfolio")
+        while len(person.split()) > 2 and person.split()[0] in portfolio:
+            # "Commissioner for … Crisis Management Christos Stylianides": the portfolio ends before the name
+            cut = re.match(r"\S+\s+", person)
+            start, person = start + cut.end(), person[cut.end() :]
+        if person.split()[0].lower() in _NOT_NAMES:
+            continue  # "… Affairs The Hon Julie Bishop": what follows the portfolio is no name yet
+        found = mention(work, start, start + len(person), Actor(person, "person"), "person")
         out += [found] if found else []
-    appositive = re.compile(rf"\b((?:{_NAME})(?:\s+(?:{_NAME})){{1,2}}),\s+(?:the\s+)?([A-Z][\w-]*)")
+    # "Janez Lenarčič, Commissioner for …", "Penny Wong, Foreign Minister: …"
+    appositive = re.compile(rf"\b((?:{_NAME})(?:\s+(?:{_NAME})){{1,2}}),\s+(?:the\s+)?(?:[A-Z][\w-]*\s+)?([A-Z][\w-]*)")
     for m in appositive.finditer(work.text):
         if m.group(2).lower() in titles and not any(w.lower() in tables.org_words() for w in m.group(1).split()):
             found = mention(work, m.start(1), m.end(1), Actor(m.group(1), "person"), "person")

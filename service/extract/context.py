@@ -2,11 +2,14 @@
 
 * A purpose infinitive ("… to share its experience") reports no event, unless a verb such as "took
   the initiative to", "decided to", "selected … to" or "volunteered to" governs it.
-* Modal words ("should", "must", "can"), "will continue to", readiness and commitment ("is ready
-  to continue providing", "remains committed to supporting") and the complement of "help" ("will
-  help organisations provide") report no event either; nor does anything in a clause of purpose
-  ("to ensure that all measures are implemented").
-* "will", "plans to", "is scheduled to" make the event planned.
+* Modal words ("should", "must", "can", "needs to" but not the noun "needs"), "will continue to",
+  readiness and commitment ("is ready to continue providing", "remains committed to supporting") and
+  the complement of "help" ("will help organisations provide") report no event either; nor does
+  anything in a clause of purpose ("to ensure that all measures are implemented"). An ongoing act
+  ("The EU continues to deliver …") is an event.
+* "will", "plans to", "is scheduled to" make the event planned — in the trigger's own clause and verb phrase:
+  "Japan will provide masks, and Japan provided …" and "is planning to deploy a team and is working with …"
+  report the second act as done.
 * A noun trigger is no event inside an adjunct ("in a telephone call", "via messages", "for the
   donation") or before a modal ("Donations … can be reported").
 * A participle right after a noun and before "by"/"to" is a reduced passive ("vaccines donated by
@@ -50,8 +53,13 @@ def judge(doc: Any, start: int, lo: int, hi: int, verb: bool, transitive: bool =
     """event | planned | none for the trigger starting at token ``start`` of the sentence [lo, hi)."""
     before = [doc[i].lower_ for i in range(max(lo, start - 8), start)]
     clause = " ".join(t.lower_ for t in doc[lo:start]).split(";")[-1]
+    if verb and _ONGOING.search(clause):  # "The EU continues to deliver …": the act goes on, it is reported
+        cut = len(before) - 2
+        before, clause = before[:cut], _ONGOING.sub(" ", clause)
+        if not before:
+            before = [""]
     near = " ".join(before[-4:])
-    modal = any(doc[i].text in _MODAL for i in range(max(lo, start - 3), start))  # "May" is a month, "may" is not
+    modal = any(_modal(doc, i, hi) for i in range(max(lo, start - 3), start))
     if modal or re.search(r"\bwill continue\b|\bcontinue to\b", clause):
         return "none"
     if _NO_EVENT.search(" ".join(before) + " ") or _PURPOSE.search(clause):
@@ -72,7 +80,49 @@ def judge(doc: Any, start: int, lo: int, hi: int, verb: bool, transitive: bool =
         return "none"
     if not verb and _PLANNED_AFTER.match(" ".join(t.lower_ for t in doc[start + 1 : min(hi, start + 12)])):
         return "planned"  # "A video conference between … is planned for 28 April"
-    return "planned" if _PLAN.search(clause if verb else near) else "event"
+    return "planned" if _PLAN.search(_own_verb_phrase(_own_clause(clause)) if verb else near) else "event"
+
+
+# "continues to deliver", "continue to work closely with" after a subject: an ongoing act ("will continue to",
+# "ready to continue" stay vague intentions).
+_ONGOING = re.compile(r"(?<=[a-z])(?<!\bwill)(?<!\bto)(?<!\bshall)(?<!\bwould)(?<!\bmust)\s+continues?\s+to\s*$")
+
+
+def _modal(doc: Any, i: int, hi: int) -> bool:
+    """A modal word ("should", "can"); "need(s)" only before "to" ("needs to provide", not "humanitarian needs");
+    "May" is a month, "may" is not."""
+    if doc[i].text in ("need", "needs"):
+        return i + 1 < hi and doc[i + 1].lower_ == "to"
+    return doc[i].text in _MODAL
+
+
+# ", and Japan provided …": a coordinated clause with a subject of its own does not share the first one's "will".
+_NEW_CLAUSE = re.compile(r"(?:^|\s)[,;]\s+(?:and|but|while|whereas)\s+(?=\S)")
+
+
+def _own_clause(clause: str) -> str:
+    """The words of the trigger's own clause: after the last ", and <subject>" ("Japan will provide masks, and Japan
+    provided …"), the whole clause when the verbs share their subject ("will donate masks, and (also) send …")."""
+    cuts = list(_NEW_CLAUSE.finditer(clause))
+    if not cuts:
+        return clause
+    rest = clause[cuts[-1].end() :]
+    subject = [w for w in rest.split() if not w.endswith("ly") and w not in _ADVERBS]
+    return rest if subject else clause
+
+
+# "is planning to deploy a team and is currently working with …": a second verb phrase with an auxiliary of its own.
+_NEW_VERB_PHRASE = re.compile(r"\b(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")
+
+
+def _own_verb_phrase(clause: str) -> str:
+    """The words after the last coordinated verb phrase that has its own auxiliary: "will" before it is not this
+    verb's ("Australia is planning to deploy a team and is currently working with …" reports the working as done)."""
+    cuts = list(_NEW_VERB_PHRASE.finditer(clause))
+    return clause[cuts[-1].start() :] if cuts else clause
+
+
+_ADVERBS = frozenset({"also", "then", "again", "further", "later", "soon", "now", "thus", "meanwhile"})
 
 
 def _bad_noun(doc: Any, start: int, lo: int, hi: int, before: list[str]) -> bool:
@@ -80,8 +130,7 @@ def _bad_noun(doc: Any, start: int, lo: int, hi: int, before: list[str]) -> bool
         return True
     if re.search(r"\bto\s+[a-z]+(?:\s+[a-z]+)?$", " ".join(before[-4:])) and "to the" not in " ".join(before[-4:]):
         return True  # "to reinforce joint control"
-    after = [doc[i].text for i in range(start + 1, min(hi, start + 10))]
-    return bool(set(after) & _MODAL)  # "Donations … can be reported" (the text: "May" is a month)
+    return any(_modal(doc, i, hi) for i in range(start + 1, min(hi, start + 10)))  # "Donations … can be reported"
 
 
 def reduced_passive(doc: Any, start: int, lo: int, hi: int) -> str | None:

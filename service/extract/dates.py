@@ -1,28 +1,40 @@
 """Time: normalise temporal expressions into intervals, and date every event.
 
 Expressions are found first (:mod:`service.extract.temporal`, rules in ``lexicon/temporal.tsv``),
-then each is normalised here. Explicit and relative dates ("20 October 2020", "in March", "last
+then each is normalised here. Explicit and relative dates ("20 October 2021", "in March", "last
 week") go through ``dateparser.parse`` anchored at the publication date (``RELATIVE_BASE``), with
 ``PREFER_DATES_FROM="past"`` because this genre reports what has happened — "future" only for the
 rows of planned expressions ("next week") — and are widened to their precision (a month, a week, a
-year). Weekdays are the latest such day on or before publication; numeric dates are read day first
-("12.03.2021") unless they start with the year ("2021/05/18", "2021. 6. 10."); "since X" runs
-from X to publication. Vague expressions get intervals from their row: "recently" = the six weeks
-before publication, "at the beginning of the outbreak" = the first three months of the situation the
-text is about (2020-01-01 to 2020-03-31 for COVID-19), "to date" = [period start, publication].
+year). A day or month without a year ("on 1 May", "Saturday, 1 May", "in May") takes the year that
+puts it nearest before the publication date, allowing a few days after it (:data:`AFTER_PUBLICATION`:
+publication dates are approximate, and a page dated 30 April that reports what happened "on 1 May"
+means this year's); a weekday given with it picks the year it fits. Weekdays alone are the latest such
+day on or before publication; numeric dates are read day first ("12.03.2021") unless they start with
+the year ("2021/05/18", "2021. 6. 10."); "since X" runs from X to publication. Vague expressions get
+intervals from their row: "recently" = the six weeks before publication, "this week" = from its Monday,
+"this weekend" = the last Saturday and Sunday, "at the beginning of the outbreak" = the first three
+months of the situation the expression refers to (``lexicon/situations.tsv``), "to date" = [period
+start, publication].
 
 How an event is dated (:func:`event_span`), in this order:
 
 1. a temporal expression of its own clause (between the neighbouring triggers), else the nearest
    one before it in the sentence, else the first one after it; "subsequently" starts at the
    previous event's start, "the following day" is the day after it, "at the same time" copies it;
-2. otherwise the previous event of the same paragraph, when that one had a date of its own
-   (basis ``paragraph``);
-3. otherwise the document's period, [period start, publication] (basis ``document``); the period
-   starts with the first past expression of the text (the publication date itself aside, and at
-   most a year back), else on 2020-01-01 for a text about COVID-19, else 30 days before publication.
+2. otherwise the date of its paragraph (basis ``paragraph``): that of the previous event of the
+   paragraph when that one had a date of its own, else the one date the rest of the paragraph gives
+   (the ceremony of a batch that "arrived … on Tuesday");
+3. otherwise the period the text gives for its news, to the publication date (basis ``document``):
+   from its first past expression that ends less than two months before publication and starts less
+   than a year before it ("earlier this month", "this weekend", "since the outbreak", "on 6 April";
+   not background such as "in 2013" or "since 2015"), else the convention of the genre: a news story
+   or press release reports what happened on or shortly before its publication date,
+   [publication − :data:`SHORTLY_BEFORE`, publication].
 
-Nothing ends after the publication date unless the expression says the event is planned.
+"To date" runs from the start of the period the text is about: its first past expression (at most a
+year back), else the start of the situation it is about, else 30 days before publication.
+Nothing ends after the publication date unless the expression says the event is planned, or names a
+day without a year at most :data:`AFTER_PUBLICATION` after it.
 Without a publication date, relative and vague expressions stay unknown.
 """
 
@@ -51,6 +63,11 @@ _PART_DAYS = {"early": (1, 10), "the beginning of": (1, 10), "the start of": (1,
 _PART_MONTHS = {"early": (1, 4), "the beginning of": (1, 3), "the start of": (1, 3), "mid": (5, 8), "late": (9, 12)}
 _PART_MONTHS |= {"the middle of": (5, 8), "the end of": (10, 12), "the first half of": (1, 6)}
 _PART_MONTHS |= {"the second half of": (7, 12)}
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A day or month without a year may lie this long after the (approximate) publication date.
+AFTER_PUBLICATION = timedelta(days=7)
+# The genre's convention for an event reported without a date: on or shortly before publication.
+SHORTLY_BEFORE = timedelta(days=6)
 
 
 def normalise(
@@ -95,6 +112,8 @@ def _interval(
         "prevweekend": prev.earliest + timedelta(days=6 - prev.earliest.weekday()) if prev and prev.earliest else None,
         "year": date(pub.year, 1, 1) if pub else None,
         "month": date(pub.year, pub.month, 1) if pub else None,
+        "week": pub - timedelta(days=pub.weekday()) if pub else None,
+        "weekend": pub - timedelta(days=(pub.weekday() - 5) % 7) if pub else None,
     }
     return _computed(row["start"], bases), _computed(row["end"], bases), row["precision"]
 
@@ -143,8 +162,11 @@ def _parsed(text: str, precision: str, future: bool, published: date | None) -> 
     core = _LEAD.sub("", text[part.end() :] if part else text)
     if precision == "weekday":
         return _weekday(core, future, published)
-    if not re.search(r"\b(?:19|20)\d\d\b", core) and published is None:
+    if not _YEAR.search(core) and published is None:
         return None
+    named_day = next((w for w in re.findall(r"[a-z]+", core.lower()) if w in _WEEKDAYS), None)
+    if named_day is not None:
+        core = re.sub(rf"\b{named_day}\b,?\s*", "", core, flags=re.IGNORECASE).strip()
     settings = {
         "PREFER_DATES_FROM": "future" if future else "past",
         "PREFER_DAY_OF_MONTH": "first",
@@ -156,7 +178,34 @@ def _parsed(text: str, precision: str, future: bool, published: date | None) -> 
     when = dateparser.parse(core, languages=["en"], settings=settings)
     if when is None:
         return None
-    return _widen(when.date(), precision, part.group(1).lower() if part else None)
+    part_name = part.group(1).lower() if part else None
+    day = when.date()
+    if published is not None and not future and not _YEAR.search(core) and precision in _YEARLESS:
+        day = _nearest_year(day, precision, part_name, published, named_day)
+    return _widen(day, precision, part_name)
+
+
+_YEARLESS = frozenset({"day", "month", "part_month"})
+
+
+def _nearest_year(day: date, precision: str, part: str | None, published: date, weekday: str | None) -> date:
+    """The year that puts a yearless day or month nearest before publication, allowing AFTER_PUBLICATION after
+    it; among the years no later than that, a named weekday picks the one it fits ("Saturday, 1 May")."""
+    candidates = []
+    for year in range(published.year - 2, published.year + 2):
+        try:
+            moved = day.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if _widen(moved, precision, part)[0] <= published + AFTER_PUBLICATION:
+            candidates.append(moved)
+    if not candidates:
+        return day
+    if weekday is not None:
+        fitting = [c for c in candidates[-2:] if _WEEKDAYS[c.weekday()] == weekday]
+        if fitting:
+            return fitting[-1]
+    return candidates[-1]
 
 
 def _weekday(text: str, future: bool, published: date | None) -> tuple[date, date, str] | None:
@@ -213,9 +262,28 @@ def event_span(work: Work, trigger: Trigger, previous: TimeSpan | None, paragrap
             )
             return replace(span, basis="explicit") if span and span.earliest else default_span(work)
         return replace(own.span, basis="explicit")
+    if paragraph is None:
+        paragraph = _later_in_paragraph(work, trigger)
     if paragraph is not None:
         return TimeSpan(paragraph.earliest, paragraph.latest, paragraph.precision, None, "paragraph")
     return default_span(work)
+
+
+def _later_in_paragraph(work: Work, trigger: Trigger) -> TimeSpan | None:
+    """The day the rest of the trigger's paragraph gives, when it gives one date only and that a day (a batch that
+    "arrived … on Tuesday" dates the ceremony before it); "last year", "since 2015" give none."""
+    sentence = work.sentences[trigger.sentence]
+    rest = [s for s in work.sentences[trigger.sentence + 1 :] if s.paragraph == sentence.paragraph]
+    later = [t for t in work.times if rest and rest[0].start <= t.start and t.end <= rest[-1].end]
+    spans = {
+        (t.span.earliest, t.span.latest, t.span.precision)
+        for t in later
+        if t.span is not None and t.span.earliest is not None and not t.relative and not t.future
+    }
+    if len(spans) != 1 or len(later) != len([t for t in later if t.span is not None]):
+        return None
+    earliest, latest, precision = next(iter(spans))
+    return TimeSpan(earliest, latest, precision) if precision == "day" else None
 
 
 def _yearless_past(time: TimeMention) -> bool:
@@ -226,8 +294,8 @@ def _yearless_past(time: TimeMention) -> bool:
 
 
 def default_span(work: Work) -> TimeSpan:
-    """The document's period, at the latest the publication date."""
-    start, end = work.period
+    """The period of an undated report (point 3 of the module docstring), at the latest the publication date."""
+    start, end = work.undated_period
     if start is None or end is None:
         return TimeSpan(None, None, "unknown", None, "document")
     return TimeSpan(min(start, end), end, "range", None, "document")
@@ -236,17 +304,28 @@ def default_span(work: Work) -> TimeSpan:
 def _own_time(work: Work, trigger: Trigger) -> TimeMention | None:
     """The trigger's own expression, else the one that opens the sentence ("So far, China has donated …").
 
-    An expression after a trigger belongs to the nearest trigger before it ("… provided … since April 2020,
-    and delivered … on July 3"), unless a new clause starts in between (", and on Tuesday Japan sent …")."""
+    An expression after a trigger belongs to the nearest trigger before it ("… provided … since April 2019,
+    and delivered … on July 3"), unless a new clause starts in between (", and on Tuesday Japan sent …"), or
+    the event is reported, not planned, and the expression speaks of the future in a clause of its own ("had
+    delivered 500,000 doses to Laos, which is scheduled to receive more next week")."""
     sentence = work.sentences[trigger.sentence]
     times = work.in_sentence(work.times, sentence)
     triggers = [t for t in work.triggers if t.sentence == trigger.sentence]
     if not times or not triggers:
         return None
-    owned = [t for t in times if _owner(work, t, triggers) is trigger]
+    owned = [t for t in times if _owner(work, t, triggers) is trigger and not _later_clause(work, trigger, t)]
     after = [t for t in owned if t.start >= trigger.end]
     opening = [t for t in times if t.end <= triggers[0].start]
     return (after or owned[::-1] or opening[::-1] or [None])[0]
+
+
+def _later_clause(work: Work, trigger: Trigger, time: TimeMention) -> bool:
+    return (
+        not trigger.planned
+        and time.rule.get("kind") == "future"
+        and time.start >= trigger.end
+        and bool(re.search(r"[;,]", work.text[trigger.end : time.start]))
+    )
 
 
 def _owner(work: Work, time: TimeMention, triggers: list[Trigger]) -> Trigger | None:

@@ -182,6 +182,12 @@ class Gazetteer:
         """
         return self._resolve(self._names.claims(text), text, within)
 
+    def sovereign(self, text: str) -> Entry | None:
+        """The one sovereign state among the entries an ambiguous name denotes ("Georgia": the country, not the
+        US state), else None."""
+        states = [c.entry for c in self._names.claims(text) if c.entry.type == "sovereign_state"]
+        return states[0] if len(states) == 1 else None
+
     def by_adjective(self, word: str, within: str | None = None) -> Entry | None:
         """The actor an adjective denotes ("Chinese" → China, "Kazakhstani" → Kazakhstan)."""
         return self._resolve(self._adjectives.claims(word), word, within)

@@ -90,12 +90,23 @@ def _bare(work: Work, m: re.Match[str]) -> list[Mention]:
     names = [(m.start("name"), m.end("name"))]
     names += [(s.start(), s.end()) for s in _bare_item().finditer(work.text, m.start("rest"), m.end("rest"))]
     for start, end in names:
+        start = _past_verbs(work.text, start, end)  # "to help affected families": the group is "affected families"
         name = " ".join(work.text[start:end].split())
         head = _head(name)
         if head is not None:
             actor = Actor(name=name, kind=tables.group_heads()[head], group=True, mention=name)
             out += [g for g in [mention(work, start, end, actor, "group")] if g is not None]
     return out
+
+
+def _past_verbs(text: str, start: int, end: int) -> int:
+    """The start of a phrase once the verbs of purpose that open it are skipped ("help", "support", "assist")."""
+    verbs = tables.function_word_set("beneficiary_verbs")
+    while True:
+        word = re.match(r"(\w+)\s+", text[start:end])
+        if word is None or word.group(1).lower() not in verbs:
+            return start
+        start += word.end()
 
 
 @lru_cache(maxsize=1)
@@ -150,10 +161,37 @@ def _group(work: Work, m: re.Match[str], kind: str) -> Mention | None:
     if kind == "uncounted" and m.group("det").lower() in _ADJECTIVES:
         name = f"{m.group('det')} {name}"
     approximate = bool(m.groupdict().get("approx"))
+    end = m.end()
+    tail = _IN_NEED.match(work.text, end)
+    if tail:  # "over 2,000 people in need": the need is part of who they are
+        name, end = f"{name} {' '.join(tail.group(0).split())}", tail.end()
+    members = _members_of(work, name, end)
+    if members is not None:  # "the 15 member countries of the Caribbean Community (CARICOM)"
+        name, end = members
     actor = Actor(
         name=name, kind=tables.group_heads()[head], group=True, count=count, approximate=approximate, mention=m.group(0)
     )
-    return mention(work, m.start(), m.end(), actor, "group")
+    return mention(work, m.start(), end, actor, "group")
+
+
+_IN_NEED = re.compile(r"\s+in\s+need\b")
+_OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _members_of(work: Work, name: str, end: int) -> tuple[str, int] | None:
+    """Members named after their organisation: "member countries of the Caribbean Community (CARICOM)" is the group
+    "CARICOM member countries" (the organisation's short name first), taking the organisation's words in."""
+    if not set(name.lower().split()) & tables.function_word_set("member_words"):
+        return None
+    of = _OF_THE.match(work.text, end)
+    org = [m for m in work.mentions if of and m.start == of.end() and m.actor and m.actor.kind == "organisation"]
+    if not org:
+        return None
+    end, short = org[0].end, work.text[org[0].start : org[0].end]
+    acronym = re.match(r"\s*\(([A-Z][A-Za-z]{1,9})\)", work.text[end:])
+    if acronym:
+        end, short = end + acronym.end(), acronym.group(1)
+    return f"{short} {name}", end
 
 
 _NOT_REGIONS = tables.words("not_regions")

@@ -47,8 +47,20 @@ def actor_for(entry: Entry, gazetteer: Gazetteer, surface: str | None = None, co
     name = target.name
     if target is entry and entry.qid is None and entry.kind != "person" and surface and not acronym_like(surface):
         name = re.sub(r"^the\s+", "", " ".join(surface.split()), flags=re.IGNORECASE)
+        if _expanded(name) == _expanded(entry.name):
+            name = entry.name  # "U.S. Agency for …" is the entry's "United States Agency for …" abbreviated
     mention = " ".join(surface.split()) if surface else None
     return Actor(name=name, kind=target.kind, wikidata=target.qid, mention=mention)
+
+
+_ABBREVIATED = ((re.compile(r"\bU\.?S\.?(?=\s)"), "united states"), (re.compile(r"\bU\.?K\.?(?=\s)"), "united kingdom"))
+
+
+def _expanded(name: str) -> str:
+    """A name with the state abbreviations written out, case-folded ("U.S. Agency" → "united states agency")."""
+    for pattern, full in _ABBREVIATED:
+        name = pattern.sub(full, name)
+    return " ".join(name.casefold().split())
 
 
 def acronym_like(text: str) -> bool:
@@ -60,6 +72,11 @@ def acronym_like(text: str) -> bool:
 def unknown_body(name: str, gazetteer: Gazetteer, country: Entry | None) -> Actor:
     """An organisation the gazetteer does not know; "the Ministry of Health" stands for the document's country."""
     name = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
-    if country is not None and _collapse().search(name):
-        return actor_for(country, gazetteer, name)
+    if _collapse().search(name):
+        first = name.split()[0]
+        own = gazetteer.by_adjective(first) or gazetteer.lookup(first)
+        if own is not None and own.kind == "country":
+            return actor_for(own, gazetteer, name)  # "The Samoan Government": Samoa's, whatever the document's
+        if country is not None:
+            return actor_for(country, gazetteer, name)
     return Actor(name=name, kind="organisation", mention=name)

@@ -82,7 +82,7 @@ def parse_quantity(text: str) -> float | None:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in a text, with the approximation marker right before it taken into account."""
-    scanner, marker = _patterns()
+    scanner = _patterns()[0]
     table = tables.numbers()
     out: list[Quantity] = []
     for m in scanner.finditer(text):
@@ -94,10 +94,15 @@ def find_quantities(text: str) -> list[Quantity]:
         )
         for word in scale_words:
             value *= table.get(word, (1.0, ""))[0] or 1.0
-        approx = marker.search(text[max(0, m.start() - 30) : m.start()])
-        start = m.start() - (len(approx.group(0)) if approx else 0)
-        out.append(Quantity(value, start, m.end(), approximate=approx is not None))
+        marked = approximate_before(text, m.start())
+        out.append(Quantity(value, m.start() if marked is None else marked, m.end(), approximate=marked is not None))
     return out
+
+
+def approximate_before(text: str, offset: int) -> int | None:
+    """Where an approximation marker that ends right before ``offset`` starts ("nearly " before "$100 million")."""
+    found = _patterns()[1].search(text[max(0, offset - 30) : offset])
+    return offset - len(found.group(0)) if found else None
 
 
 def _glued_to_a_name(text: str, start: int) -> bool:

@@ -27,7 +27,7 @@ from service.extract.sentences import pipeline
 from service.extract.work import Mention, Work
 from service.model import Actor
 
-_CITY_AND_COUNTRY = ("author", "city", "country")
+_CITY_AND_COUNTRY = ("author", "city", "country", "host")
 _GOVERNMENT = re.compile(r"\b(?:government|ministry|embassy|consulate|presidency)\b", re.IGNORECASE)
 # "donations to us at both the city and district levels": the pronoun is the city, not the office.
 _AT_CITY_LEVEL = re.compile(r"\s+at\s+(?:both\s+|all\s+)?the\s+(?:city|municipal|district)\b", re.IGNORECASE)
@@ -59,6 +59,9 @@ def _reference(work: Work, m: re.Match[str]) -> Mention | None:
     if words.isupper() and len(words) > 1 and words.lower() in ("us", "we", "it"):
         return None  # "US" is the United States
     target = tables.references()[" ".join(words.lower().split())]
+    if target == "speaker":
+        speaker = _speaker(work, m.start()) if words == "I" else None
+        return mention(work, m.start(), m.end(), speaker, "reference") if speaker else None
     if target == "author" and words.lower() in ("we", "us") and _AT_CITY_LEVEL.match(work.text, m.end()):
         target = "city"
     if words.lower() == "it":
@@ -74,6 +77,36 @@ def _reference(work: Work, m: re.Match[str]) -> Mention | None:
     return mention(work, m.start(), m.end(), actor, "reference", ref=None if actor else target)
 
 
+def _speaker(work: Work, offset: int) -> Actor | None:
+    """The person an "I" is: the one named in its sentence, else the nearest named before it (within a few
+    sentences), else the one named right after ("“I thank …,” said Commissioner …")."""
+    sentence = work.sentence_of(offset)
+    people = [m for m in work.mentions if m.actor is not None and m.actor.kind == "person" and not m.actor.group]
+    if sentence is not None:
+        inside = [m for m in people if sentence.start <= m.start < sentence.end]
+        if inside:
+            return Actor(inside[0].actor.name, "person", inside[0].actor.wikidata, mention="I")
+    labels = [m for m in people if m.start < offset and _speaker_label(work, m)]
+    if labels:  # a transcript: "Penny Wong, Foreign Minister: …" speaks until the next label
+        found = labels[-1]
+        return Actor(found.actor.name, "person", found.actor.wikidata, mention="I")
+    before = [m for m in people if offset - _SPEAKER_REACH <= m.start < offset]
+    after = [m for m in people if offset < m.start <= offset + _SPEAKER_REACH // 2]
+    found = before[-1] if before else (after[0] if after else None)
+    return Actor(found.actor.name, "person", found.actor.wikidata, mention="I") if found else None
+
+
+_SPEAKER_REACH = 600
+_LABEL_TAIL = re.compile(r"(?:,[^:\n.]{0,60})?:\s")
+
+
+def _speaker_label(work: Work, m: Mention) -> bool:
+    """A person named at the start of a paragraph, before a colon: the speaker of a transcript's turn."""
+    line = work.text.rfind("\n", 0, m.start) + 1
+    opens = not work.text[line : m.start].strip()
+    return opens and _LABEL_TAIL.match(work.text, m.end) is not None
+
+
 def _opens_sentence(work: Work, offset: int) -> bool:
     return any(s.start == offset for s in work.sentences)
 
@@ -85,6 +118,9 @@ def _target(work: Work, target: str) -> Actor | None:
         return work.city
     if target == "country":
         return actor_for(work.country, work.gazetteer) if work.country else None
+    if target == "host":  # "local authorities" in a donor's release: the country helped, not the publisher's
+        host = work.doc.user_data.get("eventgraph.host_country")
+        return actor_for(host, work.gazetteer) if host else None
     return None
 
 

@@ -1,4 +1,5 @@
-"""Roles from the sentence's structure, without a parser.
+"""Roles from the sentence's structure, by rules (the dependency parse only fills what they leave
+empty, see :mod:`dependencies`).
 
 Actor mentions joined by commas, "and", "or", "as well as", "such as" form a list; every member
 is kept. What governs a list is found by reading back from its first word over the noun phrase
@@ -44,6 +45,7 @@ _CLAUSE_ENDS = frozenset({"when", "while", "whereas", "because", "although", "if
 _THAT = frozenset({"that"})
 # "a request from the Government of Nepal", "at the invitation of": the phrase belongs to the noun.
 _REQUESTS = tables.words("requests")
+_SUBJECT_ONLY = frozenset({"our"})
 _EDGE = frozenset({",", ";", ":", '"', "“", "”", "—", "–"})
 
 
@@ -63,7 +65,9 @@ class MentionList:
 
 def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> list[MentionList]:
     """The sentence's mention lists with their governing slot."""
-    mentions = [m for m in work.in_sentence(work.mentions, sentence) if not _modifier(work, m)]
+    mentions = [
+        m for m in work.in_sentence(work.mentions, sentence) if not _modifier(work, m) and not _aid_named(work, m)
+    ]
     groups: list[list[Mention]] = []
     for m in mentions:
         if groups and not m.ref and _joined(work, groups[-1], m, sentence, triggers):
@@ -73,8 +77,25 @@ def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> li
     lists = [MentionList(g, *_governor(work, g[0], sentence, triggers)) for g in groups]
     for item in lists:
         item.jointly = item.slot == "with" and _jointly(work, item.token_start)
-    # "China's proposal" takes a role only as a direct object ("welcomed China's proposal")
-    return [item for item in lists if not _possessive(work, item.members[-1]) or item.slot == "object"]
+    # "China's proposal" takes a role only as a direct object ("welcomed China's proposal"); a list that ends
+    # in one ("by the CDC, …, as well as USAID's support") keeps its other members
+    out = []
+    for item in lists:
+        if item.slot != "subject":  # "our thoughts are with …" names the author; "to our partners" does not
+            item.members = [m for m in item.members if work.text[m.start : m.end].lower() not in _SUBJECT_ONLY]
+            if not item.members:
+                continue
+        if _possessive(work, item.members[-1]) and item.slot != "object":
+            if len(item.members) == 1:
+                continue
+            item.members = item.members[:-1]
+        out.append(item)
+    return out
+
+
+def _aid_named(work: Work, m: Mention) -> bool:
+    """ "600 Sets of Personal Protective Equipment": a capitalised aid item read as an unknown organisation."""
+    return m.source == "organisation" and any(a.start <= m.start and m.end <= a.end for a in work.aid)
 
 
 def _jointly(work: Work, start: int) -> bool:
@@ -84,6 +105,11 @@ def _jointly(work: Work, start: int) -> bool:
 
 
 _JOINTLY = frozenset({"together", "jointly", "cooperation", "partnership", "coordination", "collaboration"})
+
+
+def modifier_mention(work: Work, m: Mention) -> bool:
+    """A mention that takes no role: a name modifying an aid item, a currency, a vague tail, an aid item."""
+    return _modifier(work, m) or _aid_named(work, m)
 
 
 def _possessive(work: Work, m: Mention) -> bool:
@@ -102,8 +128,12 @@ def _modifier(work: Work, m: Mention) -> bool:
         k += 1
     if k > m.token_end and k < len(work.doc) and work.doc[k].is_lower and work.doc[k].lower_ in tables.aid_heads():
         return True
+    if m.token_start > 0 and work.doc[m.token_start - 1].text in tables.function_word_set("missions"):
+        return True  # "the U.S. Embassy Tashkent": where the embassy sits, not an actor of the event
     if following is not None and following.lower_ in ("dollar", "dollars"):
         return True  # "2 million US dollars": a currency, not the United States
+    if following is not None and following.is_lower and following.lower_ in tables.function_word_set("name_modifies"):
+        return True  # "USAID partners CARE and Save the Children": the partners are named after it
     named = re.match(r"\s*,?\s*(?:such as|including|like)\s+(?:the\s+)?", work.text[m.end :])
     if m.actor is not None and m.actor.group and named and any(k.start == m.end + named.end() for k in work.mentions):
         return True  # "its sister cities such as Tokyo, Seoul, and Cologne": the members named stand for it
@@ -209,9 +239,9 @@ def assign(work: Work, sentence: Sentence, triggers: list[Trigger], lists: list[
         barriers += [i for i in range(trigger.token_end, nxt) if work.doc[i].lower_ in _CLAUSE_ENDS]
         nxt = barriers[0] if barriers else nxt
         prev_end = triggers[k - 1].token_end if k > 0 else sentence.token_start
-        subjects = _subjects(work, trigger, lists, triggers)
+        subjects = [] if relative(work, trigger) else _subjects(work, trigger, lists, triggers)
         for item in lists:
-            slot = _slot(item, k, trigger, nxt, prev_end, subjects)
+            slot = _slot(work, item, k, trigger, nxt, prev_end, subjects)
             if slot is None:
                 continue
             role = frame.get(slot, "none")
@@ -230,19 +260,54 @@ def assign(work: Work, sentence: Sentence, triggers: list[Trigger], lists: list[
                     roles.pending.append((role, m))  # "they", "he": resolved by the assembler
         if trigger.nominal and not roles.agents:
             roles.agents.extend(_owner(work, trigger))
+        if not roles.agents and not trigger.nominal and trigger.type in _AID_TYPES and not trigger.passive:
+            roles.agents.extend(_aid_owner(work, trigger, prev_end))
         out.append(roles)
     return out
 
 
+_AID_TYPES = frozenset({"aid_delivery", "aid_pledge"})
+
+
 def _owner(work: Work, trigger: Trigger) -> list[Actor]:
-    """ "China's donation of …": the possessor of a noun trigger is its agent."""
-    if trigger.token_start < 1 or work.doc[trigger.token_start - 1].lower_ not in ("'s", "’s"):
+    """ "China's donation of …", "Australia's $80 million contribution": the possessor of a noun trigger (over
+    its amount and adjectives) is its agent."""
+    k = trigger.token_start - 1
+    while k > 0 and trigger.token_start - k <= 5 and _modifies(work.doc[k]):
+        k -= 1
+    if k < 1 or work.doc[k].lower_ not in ("'s", "’s"):
         return []
-    owner = [m for m in work.mentions if m.token_end == trigger.token_start - 1 and m.actor]
+    owner = [m for m in work.mentions if m.token_end == k and m.actor]
     return [owner[0].actor] if owner else []
 
 
-def _slot(item: MentionList, k: int, trigger: Trigger, nxt: int, prev_end: int, subjects: list[Any]) -> str | None:
+def _modifies(token: Any) -> bool:
+    """A word between a possessive and its noun: an amount, a currency, an adjective in lower case."""
+    return token.like_num or token.is_currency or (token.is_lower and token.is_alpha and token.lower_ not in _GLUE)
+
+
+def _aid_owner(work: Work, trigger: Trigger, clause_start: int) -> list[Actor]:
+    """ "Australia's support for … has today provided …", "EU's assistance to Albania has arrived": the possessor
+    of the aid that is the verb's subject gives it."""
+    aid_words = tables.word_classes().get("aid", frozenset())
+    for m in work.mentions:
+        if not (clause_start <= m.token_start and m.token_end < trigger.token_start) or m.actor is None:
+            continue
+        if work.doc[m.token_end].lower_ not in ("'s", "’s") or m.actor.group:
+            continue
+        k = m.token_end + 1
+        while k < trigger.token_start and k - m.token_end <= 4 and work.doc[k].lower_ not in aid_words:
+            if not _modifies(work.doc[k]):
+                break
+            k += 1
+        if k < trigger.token_start and work.doc[k].lower_ in aid_words:
+            return [m.actor]
+    return []
+
+
+def _slot(
+    work: Work, item: MentionList, k: int, trigger: Trigger, nxt: int, prev_end: int, subjects: list[Any]
+) -> str | None:
     """The frame slot a list fills for trigger ``k``, or None when it belongs to no slot of it."""
     after = trigger.token_end <= item.token_start < nxt
     if item.slot == "object":
@@ -250,7 +315,7 @@ def _slot(item: MentionList, k: int, trigger: Trigger, nxt: int, prev_end: int, 
     if any(item is s for s in subjects):
         return "passive_subject" if trigger.passive else "subject"
     if item.slot in PREPOSITIONS and after:
-        if item.slot == "by" and not trigger.passive:
+        if item.slot == "by" and not trigger.passive and not trigger.nominal:
             return "by_active"
         if item.slot in ("in", "at") and item.token_start - trigger.token_end > 9:
             return None  # "… concerning travelers arriving in Beijing": deep in the object, not the event's place
@@ -260,11 +325,30 @@ def _slot(item: MentionList, k: int, trigger: Trigger, nxt: int, prev_end: int, 
         return item.slot  # "masks from Japan were delivered"
     if item.slot in ("for", "to") and in_clause and trigger.passive and not trigger.reduced:
         return item.slot  # "1.5 lakh doses for Bhutan … were flown out"
+    if item.slot in ("for", "to") and in_clause and k == 0 and _after_aid_word(work, item.token_start):
+        return item.slot  # "EU's assistance to Albania has arrived", "Deliveries to Armenia … will follow"
     if item.slot == "invitation" and item.token_start < trigger.token_start:
         return "invitation"
     if item.slot == "with" and in_clause and item.jointly:
         return "with_before"  # "Together with WHO, IOM conducted …"
     return None
+
+
+def _after_aid_word(work: Work, start: int) -> bool:
+    """The list's preposition follows an aid noun ("assistance to", "deliveries to the Republic of …")."""
+    k = start - 1
+    while k > 0 and work.doc[k].lower_ in ("the", "all", "its", "their"):
+        k -= 1
+    return k > 0 and work.doc[k - 1].lower_ in tables.word_classes().get("aid", frozenset())
+
+
+def relative(work: Work, trigger: Trigger) -> bool:
+    """ "the states that have offered assistance": the verb of a relative clause has the noun before "that" as its
+    subject, not the subject of the sentence."""
+    k = trigger.token_start - 1
+    while k > 0 and (work.doc[k].lower_ in _AUX or work.doc[k].lower_ in ("already", "also", "so", "far")):
+        k -= 1
+    return k > 0 and work.doc[k].lower_ in ("that", "which", "who") and work.doc[k - 1].is_alpha and not trigger.nominal
 
 
 def _subjects(work: Work, trigger: Trigger, lists: list[MentionList], triggers: list[Trigger]) -> list[MentionList]:

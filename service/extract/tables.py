@@ -82,6 +82,16 @@ def trigger_rules() -> tuple[dict[str, Any], ...]:
 
 
 @lru_cache(maxsize=1)
+def _rules_by_name() -> dict[str, dict[str, Any]]:
+    return {rule["rule"]: rule for rule in trigger_rules()}
+
+
+def trigger_rule(name: str) -> dict[str, Any]:
+    """The trigger rule of that name ({} when there is none)."""
+    return _rules_by_name().get(name, {})
+
+
+@lru_cache(maxsize=1)
 def temporal_rules() -> tuple[dict[str, str], ...]:
     return tuple(read_tsv("temporal.tsv"))
 
@@ -117,6 +127,16 @@ def org_words() -> frozenset[str]:
 
 
 @cache
+def function_word_set(name: str) -> frozenset[str]:
+    """Like :func:`words`, cached."""
+    return _word_sets().get(name, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _word_sets() -> dict[str, frozenset[str]]:
+    return {row["set"]: frozenset(row["words"].split()) for row in read_tsv("function_words.tsv")}
+
+
 def words(name: str) -> frozenset[str]:
     """A closed word list of ``lexicon/function_words.tsv`` ("prepositions", "control" …)."""
     for row in read_tsv("function_words.tsv"):

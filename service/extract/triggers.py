@@ -23,7 +23,9 @@ from service.extract.work import Trigger, Work
 
 # Words after which a verb form is a noun: "winning high praises", "in tight supply".
 _NOUN_AFTER = tables.words("noun_after")
-_HEADER = re.compile(r"^\s*(?:date|source|author|topics?|editor|tags?|fontsize|published|updated)\s*:", re.I)
+_RUNNING_TOTAL = re.compile(r"\bto\s+(?:[a-z]+\s+){0,3}?(?:[A-Z]{0,3}\$|€|£|USD\s|EUR\s)\s?\d")
+_BULLET = re.compile(r"\s*[-•*–·]\s")
+_HEADER = re.compile(r"^\s*(?:date|source|author|topics?|subjects?|editor|tags?|fontsize|published|updated)\s*:", re.I)
 
 
 def inflect(lemma: str) -> set[str]:
@@ -127,7 +129,8 @@ def find_triggers(work: Work) -> Work:
         text = work.text[sentence.start : sentence.end]
         if _HEADER.match(text):
             continue
-        headline = bool(title) and " ".join(text.split()) == title
+        # a headline or a bulleted line ("- Deliveries of medical equipment to Belarus") reports no event by a noun
+        headline = (bool(title) and " ".join(text.split()) == title) or bool(_BULLET.match(text))
         matches = sorted(by_sentence.get(sentence.index, []), key=lambda m: (m[1], order[m[0]], m[1] - m[2]))
         for name, start, end in matches:
             rule = rules[name]
@@ -171,6 +174,12 @@ def _trigger(
     if context == "none":
         return None
     nominal = "noun" in rule
+    if end < hi and doc[end].lower_ in rule.get("not_before", ()):
+        return None  # "delivery capacity": the noun modifies another; "deploying to the island": no aid sent
+    if _occasion_of(doc, start, lo):
+        return None  # "at the ceremony of the vaccines hand over": the occasion is told, not a second act
+    if start > lo and doc[start].is_title and not _title_case(doc, lo, hi):
+        return None  # "Minister Assisting the Prime Minister", "Emergency Medical Teams": part of a name
     return Trigger(
         *(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), start, end, sentence.index),
         *(rule["type"], rule["frame"], rule["rule"]),
@@ -183,17 +192,42 @@ def _trigger(
     )
 
 
+def _occasion_of(doc: Any, start: int, lo: int) -> bool:
+    """The noun names what an occasion is of ("the ceremony of the vaccines hand over")."""
+    occasions = tables.function_word_set("occasions")
+    for k in range(start - 1, max(lo, start - 4), -1):
+        if doc[k].lower_ == "of":
+            return k > lo and doc[k - 1].lower_ in occasions
+        if not (doc[k].is_alpha and doc[k].is_lower):
+            return False
+    return False
+
+
+def _title_case(doc: Any, lo: int, hi: int) -> bool:
+    """A line in title case (a headline): most of its words capitalised."""
+    words = [t for t in doc[lo:hi] if t.is_alpha and len(t) > 3]
+    return bool(words) and sum(t.is_title for t in words) * 2 > len(words)
+
+
 def _conditions_hold(work: Work, rule: dict[str, Any], start: int, end: int, lo: int, hi: int) -> bool:
     """The rule's own conditions: subject class, context phrase, no imperative, no running total, no "that"."""
     doc = work.doc
     if "subject" in rule and not _subject_head(work, rule["subject"], start, lo):
         return False
+    if "not_subject" in rule and _subject_head(work, rule["not_subject"], start, lo):
+        return False  # "The funding will also support …": the aid as subject tells an effect
     if "context" in rule and not any(c in work.text[doc[lo].idx : doc[start].idx].lower() for c in rule["context"]):
         return False
     if "verb" in rule and _imperative(doc, start, lo):
         return False  # "For more information, visit www.usaid.gov."
     if rule.get("no_total") and "total" in [t.lower_ for t in doc[end : min(hi, end + 3)]]:
         return False  # "brings total assistance to nearly $5 million": a running total, no new aid
+    if rule.get("no_running_total") and _RUNNING_TOTAL.search(work.text[doc[end - 1].idx : doc[hi - 1].idx + 1]):
+        return False  # "This brings our humanitarian aid for the earthquake response to $5 million"
+    if "not_object" in rule:
+        words = tables.word_classes().get(rule["not_object"], frozenset())
+        if any(t.lower_ in words for t in doc[end : min(hi, end + 5)]):
+            return False  # "meet internationally accepted standards", "to meet the immediate needs"
     return not (rule.get("no_that") and end < hi and doc[end].lower_ == "that")  # "announced that …"
 
 
@@ -218,7 +252,11 @@ def _imperative(doc: Any, start: int, lo: int) -> bool:
     if word.endswith(("ed", "ing", "s")) and word not in ("address",):
         return False
     before = " ".join(t.lower_ for t in doc[lo:start])
-    return start == lo or before.endswith("please") or before.startswith(("for more information", "for further"))
+    # "For more information, visit …", "For the latest updates on …, visit …": a reader addressed
+    return start == lo or before.endswith("please") or bool(_READER.match(before) and before.endswith(","))
+
+
+_READER = re.compile(r"for (?:more|further|the latest|latest|additional|updates|details|information)\b")
 
 
 def _subject_head(work: Work, name: str, start: int, lo: int) -> bool:
@@ -247,6 +285,8 @@ def _not_a_verb(doc: Any, rule: dict[str, Any], start: int, end: int, lo: int, h
         return True
     if start > lo and (doc[start - 1].lower_ in _NOUN_AFTER or doc[start - 1].text == "-"):
         return True
+    if start > lo and doc[start - 1].lower_ in rule.get("not_after", ()):
+        return True  # "the vaccine roll out": the rule's own nouns before it make it a noun
     return "particle" not in rule and end < hi and doc[end].lower_ == "of"
 
 

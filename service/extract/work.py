@@ -55,6 +55,17 @@ class TimeMention:
 
 
 @dataclass(frozen=True)
+class Situation:
+    """A situation a text is about (an epidemic, a disaster, a war): a row of ``lexicon/situations.tsv``."""
+
+    name: str
+    start: date
+    names: str = ""  # how a text names it (regular expression alternatives)
+    refers: frozenset[str] = frozenset()  # the nouns that refer to it without naming it ("the outbreak")
+    supplies: str | None = None  # the aid category of plain "materials" or "supplies" in a text about it
+
+
+@dataclass(frozen=True)
 class AidMention:
     """One aid item in the text; ``aggregate`` marks the item a shared value is put on."""
 
@@ -114,9 +125,11 @@ class Work:
     author: Actor | None = None
     city: Actor | None = None
     country: Entry | None = None
-    period: tuple[date | None, date | None] = (None, None)
+    period: tuple[date | None, date | None] = (None, None)  # the period the text is about ("to date")
+    # the interval of an event with no date of its own or of its paragraph (see service.extract.dates)
+    undated_period: tuple[date | None, date | None] = (None, None)
     anchor: date | None = None  # start of the situation the text is about ("the outbreak")
-    covid: bool = False  # the text is about COVID-19 and published after it began
+    situations: tuple[Situation, ...] = ()  # the situations it names, the one it names most often first
     inferred_published: date | None = None
 
     lookups: dict[tuple[str, str | None], Entry | None] = field(default_factory=dict)

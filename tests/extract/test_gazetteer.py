@@ -25,7 +25,7 @@ from service.extract.gazetteer import (
 from service.model import ACTOR_KINDS
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE = REPO / ".." / "shared" / "data" / "wikidata-reference.tsv"
+REFERENCE = REPO / "tests" / "data" / "wikidata-reference.tsv"
 REFERENCE_KINDS = ("country", "territory", "organisation", "city", "person")  # "concept" rows are not actors
 
 # Official short names of the 193 UN member states, as the UN lists them.
@@ -141,10 +141,6 @@ def gazetteer() -> Gazetteer:
 
 @pytest.fixture(scope="module")
 def reference() -> list[dict[str, str]]:
-    if not REFERENCE.is_file():
-        pytest.skip(
-            "…shared/data/wikidata-reference.tsv is absent (a user's clone): the QID check needs the verified reference"
-        )
     with REFERENCE.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [row for row in rows if row["kind"] in REFERENCE_KINDS]

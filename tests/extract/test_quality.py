@@ -25,7 +25,7 @@ def test_quality_meets_the_floors(split: str) -> None:
     folder = GOLD / split
     if not folder.is_dir() or not any(folder.glob("*.gold.json")):
         pytest.skip(f"no gold documents under {folder}: the quality floors cannot be checked")
-    evaluation = pytest.importorskip("service.evaluation", reason="the scorer (service/evaluation) is not installed")
+    from service import evaluation
     from service.documents import read_file
 
     gazetteer = load_gazetteer()
@@ -40,3 +40,31 @@ def test_quality_meets_the_floors(split: str) -> None:
     }
     low = {name: round(value, 3) for name, value in reached.items() if value < FLOORS[split][name]}
     assert not low, f"{split}: below the floors {FLOORS[split]}: {low}\n{evaluation.format_table(scores)}"
+
+
+# Real documents (tests/gold/real): the only quality figures. The held-out part was first measured
+# unseen on 2026-12-06 (events 0.619, agents 0.684, recipients 0.566, aid items 0.884, aid values
+# 0.727, dates 0.538, overall 0.670); these floors sit a little below what each part reaches, so that
+# a change that loses ground on real prose shows. They are guards, not targets (the README has both).
+REAL_FLOORS = {
+    "dev": {"events": 0.84, "agents": 0.84, "recipients": 0.78, "aid_items": 0.81, "aid_values": 0.89,
+            "dates": 0.95, "overall": 0.85},
+    "heldout": {"events": 0.59, "agents": 0.65, "recipients": 0.53, "aid_items": 0.85, "aid_values": 0.70,
+                "dates": 0.50, "overall": 0.64},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("split", sorted(REAL_FLOORS))
+def test_quality_on_real_documents_meets_the_floors(split: str) -> None:
+    from service import evaluation
+    from service.documents import read_file
+
+    folder = GOLD / "real" / split
+    gazetteer = load_gazetteer()
+    scores = evaluation.evaluate(
+        folder, lambda path: extract(read_file(path, max_bytes=10_000_000), gazetteer=gazetteer)
+    )
+    assert scores.documents == {"dev": 28, "heldout": 12}[split] and not scores.unread
+    reached = {name: scores.overall if name == "overall" else scores.figure(name) for name in REAL_FLOORS[split]}
+    low = {name: round(value, 3) for name, value in reached.items() if value < REAL_FLOORS[split][name]}
+    assert not low, f"real {split}: below the floors {REAL_FLOORS[split]}: {low}\n{evaluation.format_table(scores)}"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.extract.quantities import find_quantities, parse_number, parse_quantity
+from service.extract.quantities import approximate_before, find_quantities, parse_number, parse_quantity
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,27 @@ def test_quantities_separated_digits_round_trip(n: int) -> None:
     assert parse_quantity(f"{n:,}") == n
     assert parse_quantity(str(n)) == n
     assert parse_quantity(f"{n:,}".replace(",", " ")) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("5.5 million", 5_500_000),
+        ("500,000", 500_000),
+        ("2 lakh", 200_000),
+        ("10 crore", 100_000_000),
+        ("1.5 crore", 15_000_000),
+        ("3 billion", 3_000_000_000),
+        ("700 million", 700_000_000),
+        ("0.5 million", 500_000),
+    ],
+)
+def test_quantities_decimal_millions_lakh_and_crore(text: str, value: float) -> None:
+    assert parse_quantity(text) == value
+
+
+def test_quantities_a_marker_before_a_currency_sign_is_found_by_offset() -> None:
+    text = "nearly $100 million"
+    assert approximate_before(text, text.index("$")) == 0
+    assert approximate_before("a total of $5", 11) is None
+    assert approximate_before("more than 20", 10) == 0

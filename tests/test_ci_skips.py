@@ -63,7 +63,8 @@ def tree(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "-rA", *args)
+    # In a subprocess: the tree's test modules share names with the real ones this session imported.
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "--import-mode=importlib", "-rA", *args)
 
 
 def test_ci_skips_an_unexpected_skip_fails_the_run_and_an_allowed_one_does_not(

@@ -37,10 +37,11 @@ class ServedStore:
     """A :class:`~service.store.Store` whose reads run through ``evaluator`` (when it isolates
     them) and whose writes flush the store and bump the evaluator's generation."""
 
-    def __init__(self, store: Store, evaluator: Evaluator, timeout: float) -> None:
+    def __init__(self, store: Store, evaluator: Evaluator, timeout: float, memory_mb: int = 0) -> None:
         self.inner = store
         self.evaluator = evaluator
         self.timeout = timeout
+        self.memory_mb = memory_mb
         self.location = store.location
         self.read_only = store.read_only
         self.isolated = isinstance(evaluator, WorkerPool)
@@ -87,8 +88,14 @@ class ServedStore:
             self._written()
 
     def update(self, update: str) -> None:
+        """A client's update or Graph Store write: in a process of its own, under the time and
+        memory limits, where the store allows it (an on-disk Oxigraph store)."""
+        isolated = getattr(self.inner, "update_isolated", None)
         try:
-            self.inner.update(update)
+            if self.isolated and isolated is not None:
+                isolated(update, timeout=self.timeout, memory_mb=self.memory_mb)
+            else:
+                self.inner.update(update)
         finally:
             self._written()
 

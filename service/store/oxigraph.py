@@ -9,11 +9,11 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable, serialize
 
-from service.errors import QueryError, StoreUnavailable
+from service.errors import QueryError, QueryTimeout, StoreUnavailable
 from service.store import QueryResult
 
 MEMORY = ":memory:"
@@ -45,6 +45,48 @@ def _open(location: str, read_only: bool) -> Store:
         if getattr(exc, "errno", None) == errno.ENOSPC or "No space" in str(exc):
             raise StoreUnavailable(f"no space left on the device holding {location}") from None
         raise StoreUnavailable(f"cannot open the store at {location}: {exc}") from None
+
+
+def _apply_update(path: str, update: str, memory_mb: int, conn: Any) -> None:
+    """The child of :meth:`OxigraphStore.update_isolated`: open, apply, flush, report."""
+    import resource
+
+    try:
+        store = Store(path)
+        if memory_mb > 0:
+            with open(f"/proc/{os.getpid()}/status") as status:
+                size = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")), 0)
+            if size:
+                hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+                resource.setrlimit(resource.RLIMIT_AS, (size + memory_mb * 1024 * 1024, hard))
+        store.update(update)
+        store.flush()
+        conn.send(("ok", ""))
+    except SyntaxError as exc:
+        conn.send(("syntax", str(exc)))
+    except MemoryError:
+        conn.send(("stopped", ""))
+    except (OSError, RuntimeError) as exc:
+        conn.send(("store", str(exc)))
+
+
+def _raise_outcome(outcome: tuple[str, str], timeout: float, memory_mb: int) -> None:
+    kind, message = outcome
+    if kind == "ok":
+        return
+    if kind == "syntax":
+        raise QueryError(f"SPARQL update syntax error: {message}")
+    if kind == "timeout":
+        raise QueryTimeout(
+            f"the update was stopped after {timeout:g} s and nothing was changed: narrow it, or raise the limit "
+            "with --query-timeout / EVENTGRAPH_QUERY_TIMEOUT"
+        )
+    if kind == "stopped":
+        raise QueryTimeout(
+            f"the update needed more than the {memory_mb} MiB an update may use and nothing was changed "
+            "(EVENTGRAPH_QUERY_MEMORY_MB)"
+        )
+    raise StoreUnavailable(f"the update could not be applied: {message}")
 
 
 def _graphs(names: Sequence[str] | None) -> list[NamedNode | DefaultGraph] | None:
@@ -149,6 +191,50 @@ class OxigraphStore:
                 self._store.update(update)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from None
+
+    def update_isolated(self, update: str, *, timeout: float, memory_mb: int = 0) -> None:
+        """Apply a client's update in a process of its own, under a time and a memory limit.
+
+        The store has one writer, so this one closes its handle (once no in-process read runs), a
+        child process opens the store, applies the update in one transaction, flushes and exits,
+        and the handle is opened again. A child killed at the time limit, or dying past its memory
+        limit, never committed: the store is as it was. Costs two opens and a process start (about
+        half a second): for updates and Graph Store writes, which are rare; ingest does not use it.
+
+        :raises QueryTimeout: past ``timeout`` seconds.
+        :raises QueryError: on a syntax error.
+        """
+        import multiprocessing
+
+        if self.read_only or self.location == MEMORY:
+            self.update(update)
+            return
+        with self._write_lock, self._idle:
+            if not self._idle.wait_for(lambda: self._users == 0, timeout=timeout):
+                raise QueryTimeout(f"the store stayed busy for {timeout:g} s: try the update again")
+            del self._store
+            gc.collect()
+            try:
+                context = multiprocessing.get_context("spawn")
+                parent, child = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_apply_update, args=(self.location, update, memory_mb, child), daemon=True
+                )
+                process.start()
+                child.close()
+                outcome = parent.recv() if parent.poll(timeout) else ("timeout", "")
+                if process.is_alive() and outcome[0] == "timeout":
+                    process.kill()
+                process.join(10)
+                if outcome[0] == "timeout" and process.exitcode not in (0, None) and parent.poll(0):
+                    outcome = parent.recv()
+                parent.close()
+            except (EOFError, OSError):
+                outcome = ("stopped", "")
+            finally:
+                self._store = _open(self.location, read_only=False)
+            self._pending = 0
+        _raise_outcome(outcome, timeout, memory_mb)
 
     def graphs(self) -> list[str]:
         with self._reading() as store:

@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     runtime = Runtime(
         settings=settings,
-        store=ServedStore(raw, evaluator, settings.query_timeout),
+        store=ServedStore(raw, evaluator, settings.query_timeout, settings.query_memory_mb),
         iris=Iris(settings.base_iri),
         version=__version__,
         evaluator=evaluator,

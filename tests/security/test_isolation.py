@@ -238,3 +238,24 @@ def children(pid: int) -> list[int]:
             if b"resource_tracker" not in cmdline:
                 found.append(kid)
     return found
+
+
+def test_isolation_a_heavy_update_is_stopped_at_the_time_limit_and_changes_nothing(server: Server) -> None:
+    # One-liner 4: updates (with the token) ran without a limit while holding the write lock.
+    heavy = (
+        "INSERT { GRAPH <urn:heavy> { ?a ?b ?c } } WHERE "
+        "{ GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } GRAPH ?g3 { ?h ?i ?j } }"
+    )
+    answer = requests.post(server.url + "/sparql", data={"update": heavy}, headers=AUTH, timeout=120)
+    assert answer.status_code == 503, answer.text  # stopped at the time or the memory limit, whichever comes first
+    assert "EVENTGRAPH_QUERY_TIMEOUT" in answer.text or "EVENTGRAPH_QUERY_MEMORY_MB" in answer.text
+    ask = requests.get(server.url + "/sparql", params={"query": "ASK { GRAPH <urn:heavy> { ?s ?p ?o } }"}, timeout=60)
+    assert ask.json()["boolean"] is False  # nothing was changed
+    posted = requests.post(
+        server.url + "/documents?name=after-update.txt",
+        data=b"After the update\n\nOn 3 May 2021, Japan donated 1,000 tents to Nepal.",
+        headers={**AUTH, "Content-Type": "text/plain"},
+        timeout=120,
+    )
+    assert posted.status_code == 201, posted.text  # writes go on
+    alive(server)

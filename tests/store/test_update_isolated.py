@@ -1,0 +1,51 @@
+"""A client's update runs in a process of its own, under the time limit: stopped past it with
+nothing changed, and the store still written and read normally afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from service.errors import QueryError, QueryTimeout
+from service.store.oxigraph import OxigraphStore
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def count(store: OxigraphStore) -> int:
+    return int(next(iter(store.query(COUNT)))["n"].value)  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> OxigraphStore:
+    store = OxigraphStore(str(tmp_path / "store"))
+    g = NamedNode("http://ex/g")
+    store.replace_graph(
+        "http://ex/g", [Quad(NamedNode(f"http://ex/{i}"), NamedNode("http://ex/p"), Literal(i), g) for i in range(300)]
+    )
+    return store
+
+
+def test_update_isolated_applies_the_update(store: OxigraphStore) -> None:
+    store.update_isolated("INSERT DATA { GRAPH <http://ex/h> { <http://ex/a> <http://ex/b> 1 } }", timeout=30)
+    assert count(store) == 301 and store.has_graph("http://ex/h")
+    with pytest.raises(QueryError, match="syntax"):
+        store.update_isolated("INSERT DATA { oops", timeout=30)
+    store.close()
+
+
+def test_update_isolated_stops_a_heavy_update_and_changes_nothing(store: OxigraphStore) -> None:
+    heavy = (
+        "INSERT { GRAPH <http://ex/x> { ?a ?b ?c } } WHERE "
+        "{ GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } GRAPH ?g3 { ?h ?i ?j } GRAPH ?g4 { ?k ?l ?m } }"
+    )
+    with pytest.raises(QueryTimeout, match="nothing was changed"):
+        store.update_isolated(heavy, timeout=2)
+    assert count(store) == 300 and not store.has_graph("http://ex/x")
+    store.replace_graph(
+        "http://ex/y", [Quad(NamedNode("http://ex/y1"), NamedNode("http://ex/p"), Literal(1), NamedNode("http://ex/y"))]
+    )
+    assert count(store) == 301  # the store is written and read as before
+    store.close()

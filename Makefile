@@ -33,6 +33,7 @@ lint:
 	$(BIN)/ruff check service tests bench
 	$(BIN)/ruff format --check service tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: setup-test
 	$(BIN)/python -m pytest

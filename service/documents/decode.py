@@ -191,7 +191,7 @@ def _detect(data: bytes, first_bad: int) -> str:
             f"not valid UTF-8 (byte {first_bad}) and no declared encoding, and guessing {encoding} "
             f"would garble it ({problem}); save it as UTF-8 or declare its charset"
         )
-    return text  # type: ignore[return-value]
+    return text  # type: ignore[return-value]  # None was refused above
 
 
 def _garbled(text: str) -> str | None:

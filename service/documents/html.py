@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import trafilatura
+from trafilatura.settings import Document
 
 from service.documents.dates import parse_iso
 from service.errors import DocumentRefused
@@ -43,9 +44,10 @@ def extract(source: str) -> tuple[str, dict[str, Any]]:
     result = trafilatura.bare_extraction(
         markup, with_metadata=True, include_comments=False, date_extraction_params=DATE_PARAMS
     )
-    text = result.text if result is not None else None
-    if not text or not text.strip():
+    # Without as_dict=True the result is a Document, or None when nothing was extracted.
+    if not isinstance(result, Document) or not result.text or not result.text.strip():
         raise DocumentRefused("no main text found in the HTML page")
+    text = result.text
     found: dict[str, Any] = {
         "title": _clean(result.title),
         "published": parse_iso(result.date) if result.date else None,

@@ -287,9 +287,21 @@ def _rebase(extraction: Extraction, doc: GoldDoc) -> list[Event]:
     if text == doc.text:
         return list(extraction.events)
     shift = doc.text.find(text) if text else -1
-    # Offsets that cannot be placed become 0: matching then falls back to finding the sentence.
-    moved = {f: shift for f in ("sentence_start", "sentence_end", "trigger_start", "trigger_end")}
-    return [replace(e, **{f: getattr(e, f) + d if d >= 0 else 0 for f, d in moved.items()}) for e in extraction.events]
+
+    def moved(offset: int) -> int:
+        # Offsets that cannot be placed become 0: matching then falls back to finding the sentence.
+        return offset + shift if shift >= 0 else 0
+
+    return [
+        replace(
+            e,
+            sentence_start=moved(e.sentence_start),
+            sentence_end=moved(e.sentence_end),
+            trigger_start=moved(e.trigger_start),
+            trigger_end=moved(e.trigger_end),
+        )
+        for e in extraction.events
+    ]
 
 
 def _row(label: str, c: Counts, width: int) -> str:

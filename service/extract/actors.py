@@ -173,8 +173,10 @@ def _one_name(work: Work, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         surface = work.text[m.start : m.end]
         entry = (work.acronyms.get(surface) or work.lookup(surface)) if m.source in _NAMED else None
-        usable = entry is not None and m.actor is not None and not m.actor.wikidata and m.actor.kind == entry.kind
-        entries.append((entry.name if usable else None, acronym_like(surface)))
+        key = None
+        if entry is not None and m.actor is not None and not m.actor.wikidata and m.actor.kind == entry.kind:
+            key = entry.name
+        entries.append((key, acronym_like(surface)))
     out = []
     for i, m in enumerate(mentions):
         key, short = entries[i]
@@ -184,7 +186,11 @@ def _one_name(work: Work, mentions: list[Mention]) -> list[Mention]:
         full = [j for j, (k, s) in enumerate(entries) if k == key and not s]
         before = [j for j in full if j < i]
         pick = before[-1] if before else (full[0] if full else None)
-        out.append(replace(m, actor=replace(m.actor, name=mentions[pick].actor.name)) if pick is not None else m)
+        # a key is only set for a mention with an actor, so both actors are known when a full form is picked
+        named = mentions[pick].actor if pick is not None else None
+        out.append(
+            replace(m, actor=replace(m.actor, name=named.name)) if m.actor is not None and named is not None else m
+        )
     return out
 
 
@@ -342,8 +348,8 @@ def _resolve(work: Work, span: Any) -> Mention | None:
 
 def _state_named(work: Work, span: Any) -> bool:
     """ "the state of Georgia", "Georgia state": the text says it means a state of a federation."""
-    before = work.doc[max(0, span.start - 3) : span.start].text.lower()
-    after = work.doc[span.end : span.end + 1].text.lower()
+    before: str = work.doc[max(0, span.start - 3) : span.start].text.lower()
+    after: str = work.doc[span.end : span.end + 1].text.lower()
     return before.endswith("state of") or after == "state"
 
 
@@ -450,6 +456,8 @@ def _titled_people(work: Work) -> list[Mention]:
         while len(person.split()) > 2 and person.split()[0] in portfolio:
             # "Commissioner for … Crisis Management Christos Stylianides": the portfolio ends before the name
             cut = re.match(r"\S+\s+", person)
+            if cut is None:  # a name does not start with a space
+                break
             start, person = start + cut.end(), person[cut.end() :]
         if person.split()[0].lower() in _NOT_NAMES:
             continue  # "… Affairs The Hon Julie Bishop": what follows the portfolio is no name yet
@@ -473,7 +481,7 @@ def absorb_titles(work: Work, mentions: list[Mention]) -> list[Mention]:
             continue
         start, end, inside = title_extent(work, m, mentions)
         skip |= inside
-        affiliations = tuple(mentions[j].actor for j in sorted(inside) if mentions[j].actor is not None)
+        affiliations = tuple(a for j in sorted(inside) if (a := mentions[j].actor) is not None)
         mentions[i] = Mention(start, end, *_tokens(work, start, end), m.actor, m.source, affiliations=affiliations)
     for i, m in enumerate(mentions):
         if i not in skip:

@@ -314,7 +314,8 @@ def _modifier(doc: Any, i: int, head: int) -> bool:
         return False
     if word in _STOP or word in tables.units() or word in verb_forms() or not _modifier_shape(doc, i):
         if word == "and" and i - 1 >= 0 and doc[i - 1].lower_ not in tables.aid_heads() | _STOP:
-            return doc[i - 1].is_alpha and doc[i - 1].is_lower
+            word_before: bool = doc[i - 1].is_alpha and doc[i - 1].is_lower
+            return word_before
         return False
     if word in tables.aid_heads() and not any(
         " ".join(t.lower_ for t in doc[i : head + 1]).endswith(form) and form.startswith(word)

@@ -167,7 +167,7 @@ def _parsed(text: str, precision: str, future: bool, published: date | None) -> 
     named_day = next((w for w in re.findall(r"[a-z]+", core.lower()) if w in _WEEKDAYS), None)
     if named_day is not None:
         core = re.sub(rf"\b{named_day}\b,?\s*", "", core, flags=re.IGNORECASE).strip()
-    settings = {
+    settings: dict[str, object] = {
         "PREFER_DATES_FROM": "future" if future else "past",
         "PREFER_DAY_OF_MONTH": "first",
         "RETURN_AS_TIMEZONE_AWARE": False,
@@ -261,7 +261,8 @@ def event_span(work: Work, trigger: Trigger, previous: TimeSpan | None, paragrap
                 previous=previous or default_span(work),
             )
             return replace(span, basis="explicit") if span and span.earliest else default_span(work)
-        return replace(own.span, basis="explicit")
+        if own.span is not None:  # an expression that is not relative has its own interval
+            return replace(own.span, basis="explicit")
     if paragraph is None:
         paragraph = _later_in_paragraph(work, trigger)
     if paragraph is not None:
@@ -316,7 +317,8 @@ def _own_time(work: Work, trigger: Trigger) -> TimeMention | None:
     owned = [t for t in times if _owner(work, t, triggers) is trigger and not _later_clause(work, trigger, t)]
     after = [t for t in owned if t.start >= trigger.end]
     opening = [t for t in times if t.end <= triggers[0].start]
-    return (after or owned[::-1] or opening[::-1] or [None])[0]
+    candidates = after or owned[::-1] or opening[::-1]
+    return candidates[0] if candidates else None
 
 
 def _later_clause(work: Work, trigger: Trigger, time: TimeMention) -> bool:

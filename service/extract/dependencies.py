@@ -182,7 +182,8 @@ def _case(token: Any) -> str | None:
     """The preposition of an oblique or nominal modifier ("to", "for", "from" …)."""
     for child in token.children:
         if child.dep_ == "case" and child.i < token.i:
-            return child.lower_
+            case: str = child.lower_
+            return case
     return None
 
 

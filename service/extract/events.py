@@ -41,7 +41,7 @@ from service.extract.identity import actor_for
 from service.extract.modality import pledged
 from service.extract.resolve import resolve
 from service.extract.roles import assign, mention_lists, relative
-from service.extract.work import Roles, Sentence, Trigger, Work
+from service.extract.work import Mention, Roles, Sentence, Trigger, Work
 from service.model import Actor, Aid, Event, TimeSpan
 
 _AID_TYPES = frozenset({"aid_delivery", "aid_pledge"})
@@ -118,9 +118,10 @@ def _date_headlines(work: Work, events: list[Event]) -> list[Event]:
 def _sentence_time(work: Work, sentence: Sentence) -> tuple[int, TimeSpan] | None:
     """The date a sentence without events fixes for its paragraph ("Tan told a press conference on Tuesday …")."""
     times = [t for t in work.in_sentence(work.times, sentence) if t.span and t.span.earliest and not t.future]
-    if not times or times[-1].relative:
+    span = times[-1].span if times and not times[-1].relative else None
+    if span is None:
         return None
-    return sentence.paragraph, replace(times[-1].span, basis="explicit")
+    return sentence.paragraph, replace(span, basis="explicit")
 
 
 # "Chinese-donated vaccines arrive …", "U.S.-funded hospital": the adjective names the giver.
@@ -169,18 +170,22 @@ def _beneficiary(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles)
     label = re.match(r"\s*([^:]{2,40}):\s", work.text[sentence.start : sentence.end])
     if label:  # "Ukraine: EU delivers additional assistance": the headline's subject line names the receiver
         named = [
-            m for m in mentions if m.start == sentence.start + label.start(1) and m.end == sentence.start + label.end(1)
+            m.actor
+            for m in mentions
+            if m.actor is not None
+            and m.start == sentence.start + label.start(1)
+            and m.end == sentence.start + label.end(1)
         ]
-        if named and named[0].actor.kind == "country" and named[0].actor not in roles.agents:
-            roles.recipients.append(named[0].actor)
+        if named and named[0].kind == "country" and named[0] not in roles.agents:
+            roles.recipients.append(named[0])
             return
     purpose = _purpose_pattern()
     later = [t.start for t in work.triggers if t.sentence == sentence.index and t.start > trigger.start]
     for match in purpose.finditer(work.text, trigger.end, min(later + [sentence.end])):
         starts = {match.end(), match.start("the") if match.group("the") else match.end()}
-        found = [m for m in mentions if m.start in starts and not m.actor.group]
+        found = [m.actor for m in mentions if m.actor is not None and m.start in starts and not m.actor.group]
         if found:
-            roles.recipients.append(found[0].actor)
+            roles.recipients.append(found[0])
             return
     countries = _population_countries(work, mentions, trigger.end, min(later + [sentence.end]), people=True)
     if countries:
@@ -189,13 +194,16 @@ def _beneficiary(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles)
     request = _request_pattern()
     for match in request.finditer(work.text, sentence.start, trigger.start):
         the = re.match(r"the\s+", work.text[match.end() : match.end() + 4], re.I)
-        found = [m for m in mentions if m.start in (match.end(), match.end() + (the.end() if the else 0))]
+        at = (match.end(), match.end() + (the.end() if the else 0))
+        found = [m.actor for m in mentions if m.actor is not None and m.start in at]
         if found:
-            roles.recipients.append(found[0].actor)
+            roles.recipients.append(found[0])
             return
 
 
-def _population_countries(work: Work, mentions: list, start: int, end: int, people: bool = False) -> list[Actor]:
+def _population_countries(
+    work: Work, mentions: list[Mention], start: int, end: int, people: bool = False
+) -> list[Actor]:
     """The countries of a beneficiary population the act is for: "to support people affected by … in Guatemala,
     Honduras, and Nicaragua", "aid to those most affected in Indonesia" (people of a named country are it). With
     ``people``, a population in no named country is itself the group that receives."""
@@ -210,7 +218,7 @@ def _population_countries(work: Work, mentions: list, start: int, end: int, peop
         limit = stop.start() if stop else end
         found: list[Actor] = []
         for m in sorted(mentions, key=lambda m: m.start):
-            if not (match.end() <= m.start < limit) or m.actor.group or m.actor.kind != "country":
+            if not (match.end() <= m.start < limit) or m.actor is None or m.actor.group or m.actor.kind != "country":
                 continue
             if m.actor not in found:
                 found.append(m.actor)
@@ -263,9 +271,9 @@ def _request_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{nouns})\s+(?:for\s+\w+\s+)?from\s+", re.I)
 
 
-def _sentence_mentions(work: Work, sentence: Sentence) -> list:
+def _sentence_mentions(work: Work, sentence: Sentence) -> list[Mention]:
     """The sentence's mentions, found once per sentence."""
-    cache = work.doc.user_data.setdefault("eventgraph.sentence_mentions", {})
+    cache: dict[int, list[Mention]] = work.doc.user_data.setdefault("eventgraph.sentence_mentions", {})
     if sentence.index not in cache:
         cache[sentence.index] = work.in_sentence(work.mentions, sentence)
     return cache[sentence.index]
@@ -285,11 +293,13 @@ def _people_of_countries(work: Work, sentence: Sentence, roles: Roles) -> None:
             if entry is not None and entry.kind == "country":
                 country = actor_for(entry, work.gazetteer, actor.name)
             for m in mentions:
-                if m.actor is actor or (m.actor.name == actor.name and m.actor.group):
+                if m.actor is actor or (m.actor is not None and m.actor.name == actor.name and m.actor.group):
                     after = re.match(r"\s+in\s+(?:the\s+)?", work.text[m.end : m.end + 8])
-                    there = [k for k in mentions if after and k.start == m.end + after.end()]
-                    if there and there[0].actor.kind == "country":
-                        country = there[0].actor
+                    there = [
+                        k.actor for k in mentions if k.actor is not None and after and k.start == m.end + after.end()
+                    ]
+                    if there and there[0].kind == "country":
+                        country = there[0]
         out.append(country or actor)
     roles.recipients[:] = out
     roles.places[:] = [p for p in roles.places if p not in out]
@@ -431,8 +441,8 @@ def _run_start(work: Work, offset: int, floor: int) -> int:
 
 
 def _unique(actors: list[Actor]) -> tuple[Actor, ...]:
-    seen: set[tuple] = set()
-    out = []
+    seen: set[tuple[str, bool, int | None]] = set()
+    out: list[Actor] = []
     for a in actors:
         key = (a.wikidata or a.name.casefold(), a.group, a.count)
         if key not in seen:
@@ -441,14 +451,19 @@ def _unique(actors: list[Actor]) -> tuple[Actor, ...]:
     return tuple(out)
 
 
-def _merge(work: Work, events: list[tuple[Trigger, Event]], trigger: Trigger, event: Event) -> list:
+def _merge(
+    work: Work, events: list[tuple[Trigger, Event]], trigger: Trigger, event: Event
+) -> list[tuple[Trigger, Event]]:
     """Fold an event into an earlier one of its sentence when both report the same action."""
     for k, (earlier, other) in enumerate(events):
         if other.type != event.type or not _same_action(work, earlier, trigger):
             continue
         merged = replace(
             other,
-            **{role: _unique(list(getattr(other, role)) + list(getattr(event, role))) for role in _ROLES},
+            agents=_unique(list(other.agents) + list(event.agents)),
+            recipients=_unique(list(other.recipients) + list(event.recipients)),
+            participants=_unique(list(other.participants) + list(event.participants)),
+            places=_unique(list(other.places) + list(event.places)),
             aid=other.aid + tuple(a for a in event.aid if a not in other.aid),
             confidence=max(other.confidence, event.confidence),
             # "… donated by China … arrived in Bishkek on Tuesday": the one action's date is the stated one

@@ -61,7 +61,11 @@ def official_mentions(work: Work, known: list[Mention]) -> list[Mention]:
     by_start = {k.start: k for k in known}
     for m in official_word.finditer(work.text):
         place = _of_place(work, m, by_start)
-        if place is None or not (m.group(0)[:1].isupper() or m.group(0).lower().startswith(("the ", "people", "gov"))):
+        if (
+            place is None
+            or place.actor is None
+            or not (m.group(0)[:1].isupper() or m.group(0).lower().startswith(("the ", "people", "gov")))
+        ):
             continue
         actor = replace(place.actor, mention=work.text[m.start() : place.end])
         found = mention(work, m.start(), place.end, actor, "official")

@@ -108,4 +108,4 @@ def approximate_before(text: str, offset: int) -> int | None:
 def _glued_to_a_name(text: str, start: int) -> bool:
     """ "G20", "Il76": capitals glued to the digits that are not a currency ("RMB5", "USD10" are money)."""
     letters = re.search(r"[A-Z]+$", text[max(0, start - 5) : start])
-    return bool(letters) and letters.group(0).lower() not in tables.currencies()
+    return letters is not None and letters.group(0).lower() not in tables.currencies()

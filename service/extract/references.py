@@ -81,19 +81,20 @@ def _speaker(work: Work, offset: int) -> Actor | None:
     """The person an "I" is: the one named in its sentence, else the nearest named before it (within a few
     sentences), else the one named right after ("“I thank …,” said Commissioner …")."""
     sentence = work.sentence_of(offset)
-    people = [m for m in work.mentions if m.actor is not None and m.actor.kind == "person" and not m.actor.group]
+    people = [
+        (m, m.actor) for m in work.mentions if m.actor is not None and m.actor.kind == "person" and not m.actor.group
+    ]
     if sentence is not None:
-        inside = [m for m in people if sentence.start <= m.start < sentence.end]
+        inside = [a for m, a in people if sentence.start <= m.start < sentence.end]
         if inside:
-            return Actor(inside[0].actor.name, "person", inside[0].actor.wikidata, mention="I")
-    labels = [m for m in people if m.start < offset and _speaker_label(work, m)]
+            return Actor(inside[0].name, "person", inside[0].wikidata, mention="I")
+    labels = [a for m, a in people if m.start < offset and _speaker_label(work, m)]
     if labels:  # a transcript: "Penny Wong, Foreign Minister: …" speaks until the next label
-        found = labels[-1]
-        return Actor(found.actor.name, "person", found.actor.wikidata, mention="I")
-    before = [m for m in people if offset - _SPEAKER_REACH <= m.start < offset]
-    after = [m for m in people if offset < m.start <= offset + _SPEAKER_REACH // 2]
+        return Actor(labels[-1].name, "person", labels[-1].wikidata, mention="I")
+    before = [a for m, a in people if offset - _SPEAKER_REACH <= m.start < offset]
+    after = [a for m, a in people if offset < m.start <= offset + _SPEAKER_REACH // 2]
     found = before[-1] if before else (after[0] if after else None)
-    return Actor(found.actor.name, "person", found.actor.wikidata, mention="I") if found else None
+    return Actor(found.name, "person", found.wikidata, mention="I") if found is not None else None
 
 
 _SPEAKER_REACH = 600
@@ -184,13 +185,14 @@ def main_city(work: Work) -> Actor | None:
 def _surnames(work: Work) -> list[Mention]:
     """ "Tan" after "Spokesperson Tan Jiayi": a part of a person's name, used alone later in the text."""
     out: list[Mention] = []
-    for person in [m for m in work.mentions if m.actor and m.actor.kind == "person" and not m.actor.group]:
-        for part in {p for p in person.actor.name.split() if len(p) >= 3 and p[0].isupper()}:
+    people = [(m, m.actor) for m in work.mentions if m.actor and m.actor.kind == "person" and not m.actor.group]
+    for person, named in people:
+        for part in {p for p in named.name.split() if len(p) >= 3 and p[0].isupper()}:
             if part.lower() in tables.titles() | tables.org_words() or work.lookup(part):
                 continue
             for m in re.finditer(rf"(?<![\w-]){re.escape(part)}(?![\w-])", work.text[person.end :]):
                 start = person.end + m.start()
-                actor = Actor(person.actor.name, "person", person.actor.wikidata, mention=part)
+                actor = Actor(named.name, "person", named.wikidata, mention=part)
                 item = mention(work, start, start + len(part), actor, "reference")
                 out += [item] if item else []
     return out

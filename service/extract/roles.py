@@ -277,8 +277,8 @@ def _owner(work: Work, trigger: Trigger) -> list[Actor]:
         k -= 1
     if k < 1 or work.doc[k].lower_ not in ("'s", "’s"):
         return []
-    owner = [m for m in work.mentions if m.token_end == k and m.actor]
-    return [owner[0].actor] if owner else []
+    owners = [m.actor for m in work.mentions if m.token_end == k and m.actor]
+    return owners[:1]
 
 
 def _modifies(token: Any) -> bool:

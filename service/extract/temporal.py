@@ -225,11 +225,12 @@ def _moved_to(time: TimeMention, year: int, published: date | None) -> TimeMenti
     return replace(time, span=replace(span, earliest=earliest, latest=min(latest, published or latest)))
 
 
-def _header_date(found: list) -> date | None:
+def _header_date(found: list[tuple[re.Match[str], dict[str, str]]]) -> date | None:
     """Without a publication date, the first full date near the top of the text is taken for it, with the year of
     the full dates the text reports when that one's year is a slip: "17 February 2017" above a release about what
     happened "on 16 February 2018" was published on 17 February 2018."""
-    full = [(m, span.earliest) for m, span in ((m, _full_day(m, row)) for m, row in found) if span is not None]
+    spans = ((m, _full_day(m, row)) for m, row in found)
+    full = [(m, span.earliest) for m, span in spans if span is not None and span.earliest is not None]
     header = next((day for m, day in full if m.start() <= 400), None)
     if header is None or full[0][1] != header:
         return header
@@ -311,7 +312,7 @@ def _anchored(work: Work, text: str, row: dict[str, str]) -> TimeSpan | None:
     return normalise(text, row, work.published, anchor=anchor or work.period[0], period_start=work.period[0])
 
 
-def _period_start(work: Work, found: list) -> date | None:
+def _period_start(work: Work, found: list[tuple[re.Match[str], dict[str, str]]]) -> date | None:
     """The start of the period the text is about, for "to date": its first past expression (not the publication
     date, at most a year back), else the start of its situation, else 30 days before publication."""
     pub = work.published
@@ -319,12 +320,12 @@ def _period_start(work: Work, found: list) -> date | None:
         return None
     for m, row in found:
         span = _past_span(work, m, row)
-        if span is not None:
+        if span is not None and span.earliest is not None:
             return max(span.earliest, pub - timedelta(days=366))
     return work.anchor or pub - timedelta(days=30)
 
 
-def _undated_start(work: Work, found: list) -> date | None:
+def _undated_start(work: Work, found: list[tuple[re.Match[str], dict[str, str]]]) -> date | None:
     """Where an event with no date of its own or of its paragraph starts: the period the text gives for its news
     (its first past expression that ends less than RECENT before publication and starts less than a year before it:
     "earlier this month", "this weekend", "since the outbreak", "on 6 April"), else the convention of the genre — a
@@ -334,8 +335,9 @@ def _undated_start(work: Work, found: list) -> date | None:
         return None
     for m, row in found:
         span = _past_span(work, m, row)
-        recent = span is not None and span.latest is not None and span.latest >= pub - RECENT
-        if recent and span.earliest >= pub - timedelta(days=366):
+        if span is None or span.earliest is None or span.latest is None:
+            continue
+        if span.latest >= pub - RECENT and span.earliest >= pub - timedelta(days=366):
             return span.earliest
     return pub - SHORTLY_BEFORE
 

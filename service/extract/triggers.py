@@ -132,9 +132,9 @@ def find_triggers(work: Work) -> Work:
         # a headline or a bulleted line ("- Deliveries of medical equipment to Belarus") reports no event by a noun
         headline = (bool(title) and " ".join(text.split()) == title) or bool(_BULLET.match(text))
         matches = sorted(by_sentence.get(sentence.index, []), key=lambda m: (m[1], order[m[0]], m[1] - m[2]))
-        for name, start, end in matches:
+        for name, start, word_end in matches:
             rule = rules[name]
-            end = _particle(work.doc, rule, end, sentence.token_end)
+            end = _particle(work.doc, rule, word_end, sentence.token_end)
             if end is None:
                 continue
             if start in found or any(t.token_start <= start < t.token_end for t in found.values()):
@@ -165,9 +165,10 @@ def _trigger(
     if (passive and rule.get("no_passive")) or not _conditions_hold(work, rule, start, end, lo, hi):
         return None
     if "object" in rule:
-        end = _object_end(work, rule, start, end, lo, hi, passive)
-        if end is None:
+        object_end = _object_end(work, rule, start, end, lo, hi, passive)
+        if object_end is None:
             return None
+        end = object_end
     if rule.get("fold") and doc[start].lower_.endswith("ing") and any(lo <= t < start for t in earlier):
         return None  # "sent a message …, expressing condolences": the main verb decides
     context = judge(doc, start, lo, hi, "noun" not in rule, not rule.get("intransitive"))

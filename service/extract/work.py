@@ -9,10 +9,23 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from service.extract.gazetteer import Entry, Gazetteer
 from service.model import Actor, Aid, Document, Event, TimeSpan
+
+
+class _Spanned(Protocol):
+    """Anything with a character span (mentions, temporal expressions)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+_SpannedT = TypeVar("_SpannedT", bound=_Spanned)
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,6 @@ class Work:
                 return sentence
         return None
 
-    def in_sentence(self, items: list[Any], sentence: Sentence) -> list[Any]:
+    def in_sentence(self, items: list[_SpannedT], sentence: Sentence) -> list[_SpannedT]:
         """The items (anything with start/end) inside a sentence, in text order."""
         return [i for i in items if sentence.start <= i.start and i.end <= sentence.end]

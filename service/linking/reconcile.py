@@ -92,7 +92,7 @@ def unlinked_actors(store: Store, iris: Iris) -> list[Unlinked]:
     """The actors of the shared actors graph without a Wikidata link (groups are not there)."""
     rows = store.query(_unlinked_query(NamedNode(iris.actors_graph)))
     seen: dict[str, Unlinked] = {}
-    for row in rows:  # type: ignore[union-attr]
+    for row in rows:  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         iri = row["actor"].value
         kind = row["kind"].value if row["kind"] is not None else "other"
         seen.setdefault(iri, Unlinked(iri, row["name"].value, kind))
@@ -151,7 +151,7 @@ def link_quads(decisions: Iterable[Decision], iris: Iris, api_url: str) -> list[
     add(activity, PROV.used, NamedNode(api_url))
     add(activity, PROV.wasAssociatedWith, NamedNode(iris.software(__version__)))
     for d in linked:
-        actor, target = NamedNode(d.actor.iri), WD[d.candidate.qid]  # type: ignore[union-attr]
+        actor, target = NamedNode(d.actor.iri), WD[d.candidate.qid]  # type: ignore[union-attr]  # linked: has a candidate
         add(actor, SKOS.exactMatch, target)
         axiom = BlankNode()
         for p, o in (
@@ -163,9 +163,9 @@ def link_quads(decisions: Iterable[Decision], iris: Iris, api_url: str) -> list[
             (SSSOM.confidence, Literal(str(d.score), datatype=XSD.double)),
             (SSSOM.mapping_justification, SEMAPV.LexicalMatching),
             (SSSOM.subject_label, Literal(d.actor.name)),
-            (SSSOM.object_label, Literal(d.candidate.label)),  # type: ignore[union-attr]
-            (SSSOM.match_string, Literal(d.candidate.match_text)),  # type: ignore[union-attr]
-            (RDFS.comment, Literal(f"wbsearchentities {d.candidate.match_type} match, rank {d.candidate.rank + 1}")),  # type: ignore[union-attr]
+            (SSSOM.object_label, Literal(d.candidate.label)),  # type: ignore[union-attr]  # linked: has a candidate
+            (SSSOM.match_string, Literal(d.candidate.match_text)),  # type: ignore[union-attr]  # linked: has a candidate
+            (RDFS.comment, Literal(f"wbsearchentities {d.candidate.match_type} match, rank {d.candidate.rank + 1}")),  # type: ignore[union-attr]  # linked: has a candidate
         ):
             add(axiom, p, o)
     return quads
@@ -175,10 +175,12 @@ def write_quads(store: Store, quads: list[Quad]) -> None:
     """Add ``quads`` in one SPARQL update (one transaction); the data is written by pyoxigraph."""
     by_graph: dict[str, list[Quad]] = {}
     for q in quads:
-        by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+        by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]  # named graphs only
     parts = []
     for name, items in by_graph.items():
-        body = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[union-attr]
+        data = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES)
+        assert data is not None  # no output given: serialize returns the bytes
+        body = data.decode("utf-8")
         parts.append(f"GRAPH {NamedNode(name)} {{\n{body}}}")
     if parts:
         store.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")

@@ -92,7 +92,8 @@ class WikidataClient:
             return None
         path = self.cache_dir / f"{self._key(params)}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))["response"]
+            response: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["response"]
+            return response
         except (OSError, ValueError, KeyError):
             return None  # absent or damaged: ask again
 
@@ -121,7 +122,7 @@ class WikidataClient:
                 timeout=self.timeout,
             )
             resp.raise_for_status()
-            answer = resp.json()
+            answer: dict[str, Any] = resp.json()
         except (requests.RequestException, ValueError) as exc:
             raise WikidataUnavailable(
                 f"Wikidata's API at {self.api_url} could not be asked about {params['search']!r} ({exc}): "

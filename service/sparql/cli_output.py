@@ -36,8 +36,11 @@ def serialize_result(result: QueryResult, name: str | None) -> bytes:
         fmt = RESULT_FORMATS.get(name or "json")
         if fmt is None:
             raise UserError(f"--format {name} does not fit a SELECT/ASK result: use one of {', '.join(RESULT_FORMATS)}")
-        return result.serialize(format=fmt)
-    graph_fmt = GRAPH_FORMATS.get(name or "turtle")
-    if graph_fmt is None:
-        raise UserError(f"--format {name} does not fit a graph result: use one of {', '.join(GRAPH_FORMATS)}")
-    return result.serialize(format=graph_fmt)
+        data = result.serialize(format=fmt)
+    else:
+        graph_fmt = GRAPH_FORMATS.get(name or "turtle")
+        if graph_fmt is None:
+            raise UserError(f"--format {name} does not fit a graph result: use one of {', '.join(GRAPH_FORMATS)}")
+        data = result.serialize(format=graph_fmt)
+    assert data is not None  # no output given: serialize returns the bytes
+    return data

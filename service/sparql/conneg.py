@@ -120,7 +120,7 @@ def by_name(name: str, supported: Sequence[F]) -> F:
     if fmt not in supported:
         names = [n for n, f in FORMAT_NAMES.items() if f in supported]
         raise NotAcceptable(f"format={name} does not fit this result: use one of {', '.join(names)}")
-    return fmt  # type: ignore[return-value]
+    return fmt  # type: ignore[return-value]  # one of supported, checked above
 
 
 def html_preferred(accept: str | None, alternatives: Sequence[QueryResultsFormat | RdfFormat]) -> bool:

@@ -94,7 +94,7 @@ def _with_parts(store: Store, node: NamedNode) -> list[Triple]:
 
 
 def _select(store: Store, query: str, bindings: dict[str, object]) -> QuerySolutions:
-    return store.query(query, substitutions=bindings)  # type: ignore[return-value]
+    return store.query(query, substitutions=bindings)  # type: ignore[return-value]  # a SELECT: QuerySolutions
 
 
 def _label(store: Store, iri: str) -> str | None:

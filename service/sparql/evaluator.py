@@ -44,12 +44,13 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
 from typing import IO, Any, Protocol
 
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
-from service.store import Store
+from service.store import QueryResult, Store
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,9 @@ class Stream:
 
 
 class Evaluator(Protocol):
-    generation: int  # bumped by every write; caches of store figures key on it
+    @property
+    def generation(self) -> int:
+        """Bumped by every write; caches of store figures key on it."""
 
     def start(self) -> None:
         """Get ready now rather than at the first query."""
@@ -197,7 +200,7 @@ class InProcess:
     def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
         return plan_update(request)
 
-    def _remote(self, job: Job) -> object:
+    def _remote(self, job: Job) -> QueryResult:
         """A remote store gets the endpoint's base IRI as a BASE line; its syntax errors are
         reported at the position in the user's text, as the embedded store's are."""
         from service.sparql.syntax import syntax_error
@@ -391,7 +394,7 @@ def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> N
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: Any, path: str | None, memory_mb: int) -> None:
+    def __init__(self, context: SpawnContext, path: str | None, memory_mb: int) -> None:
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(
             target=_worker_main, args=(child, path, memory_mb), daemon=True, name="eventgraph-query"
@@ -541,7 +544,7 @@ class WorkerPool:
         )
 
     def _raise(self, payload: bytes, text: str) -> None:
-        error = pickle.loads(payload)
+        error: EventgraphError | tuple[str, str] = pickle.loads(payload)  # what _send_error sent
         if isinstance(error, EventgraphError):
             raise error
         raise_error(*error, text)

@@ -148,7 +148,8 @@ def _services(node: Any) -> Iterator[Any]:
     if isinstance(node, dict):
         children: Any = list(node.values())
     elif isinstance(node, ParseResults):
-        children = [*node, *node.values()]  # list items and named results
+        # list items and named results
+        children = [*node, *node.values()]  # type: ignore[no-untyped-call]  # pyparsing: values() unannotated
     elif isinstance(node, list | tuple):
         children = node
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
@@ -31,7 +32,7 @@ INPUT_FORMATS: tuple[RdfFormat, ...] = (
 )
 
 
-def identify(args: Mapping[str, Sequence[str]], direct: str | None = None) -> Graph | bool:
+def identify(args: Mapping[str, Sequence[str]], direct: str | None = None) -> Graph | Literal[False]:
     """The graph a request names: ``direct`` (the request IRI), ``?graph=IRI`` or ``?default``.
 
     Returns False when the request names no graph (only a POST may do that: it creates one).
@@ -65,7 +66,7 @@ def input_format(content_type: str | None) -> RdfFormat:
     if fmt not in INPUT_FORMATS:
         accepted = ", ".join(base_type(f.media_type) for f in INPUT_FORMATS)
         raise UnsupportedMediaType(f"cannot read a graph sent as {kind or '(no type)'}: send one of {accepted}")
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 def read_triples(body: bytes, fmt: RdfFormat, base_iri: str | None) -> list[Triple]:
@@ -100,11 +101,13 @@ def graph_bytes(store: Store, graph: Graph, fmt: RdfFormat, prefixes: dict[str, 
         raise NotFound(f"no graph <{graph}> in this store")
     buffer = io.BytesIO()
     store.dump(buffer, RdfFormat.N_TRIPLES, graph)
-    return triples_bytes(parse(buffer.getvalue(), RdfFormat.N_TRIPLES), fmt, prefixes)  # type: ignore[arg-type]
+    return triples_bytes(parse(buffer.getvalue(), RdfFormat.N_TRIPLES), fmt, prefixes)
 
 
 def _data(graph: Graph, triples: Iterable[Triple]) -> str:
-    body = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[union-attr]
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None  # no output given: serialize returns the bytes
+    body = data.decode("utf-8")
     if not body:
         return ""
     if graph is DEFAULT:

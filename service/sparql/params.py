@@ -185,7 +185,8 @@ def actor_for_qid(qid: str, store: Store | None) -> NamedNode:
     """The actor whose Wikidata link is ``qid``; the one named by the QID first when several are."""
     if store is None:
         raise UserError(f"{qid} can only be resolved against a store: give the actor's IRI instead")
-    found = [row["actor"].value for row in store.query(_ACTOR_BY_QID.format(wikidata=WD[qid]))]  # type: ignore[index, union-attr]
+    rows = store.query(_ACTOR_BY_QID.format(wikidata=WD[qid]))
+    found = [row["actor"].value for row in rows]  # type: ignore[union-attr]  # a SELECT: QuerySolutions
     if not found:
         raise UserError(
             f"no actor is linked to Wikidata {qid}: give the actor's IRI (the actors_wikidata query lists the links)"

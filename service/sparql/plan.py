@@ -92,8 +92,8 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         graph_fmt = _negotiate(op, accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
     elif form is not None:
         select_fmt = _negotiate(op, accept, conneg.RESULT_FORMATS, QueryResultsFormat.JSON)
-    default_graphs = op.default_graphs if op.has_dataset else None
-    named_graphs = op.named_graphs if op.has_dataset else None
+    default_graphs: Sequence[str] | None = op.default_graphs if op.has_dataset else None
+    named_graphs: Sequence[str] | None = op.named_graphs if op.has_dataset else None
     use_query_dataset = not op.has_dataset and bool(top_level_words(tokens, "FROM"))
     if use_query_dataset and (dataset := from_clauses(tokens)) is not None:
         # The query's own FROM clauses, sent as the protocol's dataset: the same meaning, and a

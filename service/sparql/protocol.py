@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from pyoxigraph import NamedNode
 
@@ -16,6 +17,13 @@ from service.errors import QueryError, UnsupportedMediaType
 from service.sparql.conneg import FORMAT_NAMES
 
 Params = Mapping[str, Sequence[str]]
+
+
+class Headers(Protocol):
+    """Request headers as this module reads them: a plain dict, or the web framework's own."""
+
+    def get(self, key: str, /) -> str | None: ...
+
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -63,7 +71,7 @@ def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
     return kind.strip().lower(), params
 
 
-def parse_operation(method: str, args: Params, form: Params, headers: Mapping[str, str], body: bytes) -> Operation:
+def parse_operation(method: str, args: Params, form: Params, headers: Headers, body: bytes) -> Operation:
     """Read a request to the SPARQL endpoint.
 
     :raises QueryError: malformed request (several queries, query and update together, update by GET…).

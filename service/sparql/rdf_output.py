@@ -9,7 +9,10 @@ from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, serialize
 
 def triples_bytes(triples: Iterable[Triple], fmt: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
     """Serialise triples; ``prefixes`` are used by the formats that have them (Turtle, TriG, RDF/XML)."""
-    items: Iterable[Triple | Quad] = triples
     if fmt.supports_datasets:
-        items = (Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
-    return serialize(items, format=fmt, prefixes=prefixes)  # type: ignore[return-value]
+        quads = (Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+        data = serialize(quads, format=fmt, prefixes=prefixes)
+    else:
+        data = serialize(triples, format=fmt, prefixes=prefixes)
+    assert data is not None  # no output given: serialize returns the bytes
+    return data

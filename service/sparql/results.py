@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, cast
 
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
     NamedNode,
     Quad,
@@ -43,8 +44,8 @@ class Job:
     """One query to evaluate, as sent to a worker (picklable plain values)."""
 
     text: str
-    default_graphs: tuple[str, ...] | None  # None: the union of all graphs (or the query's FROM)
-    named_graphs: tuple[str, ...] | None
+    default_graphs: Sequence[str] | None  # None: the union of all graphs (or the query's FROM)
+    named_graphs: Sequence[str] | None
     use_query_dataset: bool  # the query has FROM/FROM NAMED and the request named no graphs
     base_iri: str | None
     select_format: str  # a key of FORMAT_NAMES
@@ -79,7 +80,7 @@ class _LineCounter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # pyoxigraph writes bytes only
         self.file.write(data)
         lines = data.count(b"\n")
         if self.cut is None and self.lines + lines >= self.limit:
@@ -98,14 +99,18 @@ class _LineCounter(io.RawIOBase):
         if self.lines > self.limit and self.cut is not None:
             self.file.truncate(self.cut)
         self.file.seek(0)
-        return self.file  # type: ignore[return-value]
+        return self.file
 
     def close(self) -> None:
         self.file.close()
         super().close()
 
 
-def _graphs(names: tuple[str, ...] | None) -> list[NamedNode | DefaultGraph] | None:
+def _default_graphs(names: Sequence[str] | None) -> list[NamedNode | BlankNode | DefaultGraph] | None:
+    return None if names is None else [NamedNode(n) for n in names]
+
+
+def _named_graphs(names: Sequence[str] | None) -> list[NamedNode | BlankNode] | None:
     return None if names is None else [NamedNode(n) for n in names]
 
 
@@ -120,8 +125,8 @@ def evaluate(store: Store, job: Job) -> QueryResult:
         job.text,
         base_iri=job.base_iri,
         use_default_graph_as_union=union,
-        default_graph=_graphs(job.default_graphs),
-        named_graphs=_graphs(job.named_graphs),
+        default_graph=_default_graphs(job.default_graphs),
+        named_graphs=_named_graphs(job.named_graphs),
     )
 
 
@@ -130,18 +135,20 @@ def write_result(result: QueryResult, job: Job, emit: Callable[[Head], None], ou
     if isinstance(result, QueryBoolean):
         fmt = _result_format(job.select_format)
         emit(Head(fmt.media_type, "boolean"))
-        out(result.serialize(format=fmt))
+        data = result.serialize(format=fmt)
+        assert data is not None  # no output given: serialize returns the bytes
+        out(data)
         return
     if isinstance(result, QuerySolutions):
         fmt = _result_format(job.select_format)
         with _LineCounter(job.max_rows + 1) as counter:  # + the header line
-            truncated = _fill(lambda: result.serialize(counter, QueryResultsFormat.TSV))
+            truncated = _fill(lambda: result.serialize(_sink(counter), QueryResultsFormat.TSV))
             emit(Head(fmt.media_type, "solutions", truncated))
             if fmt == QueryResultsFormat.TSV:
                 _chunks(counter.kept(), out)
             else:
                 sink = _Chunker(out)
-                parse_query_results(counter.kept(), QueryResultsFormat.TSV).serialize(sink, fmt)  # type: ignore[union-attr]
+                parse_query_results(counter.kept(), QueryResultsFormat.TSV).serialize(_sink(sink), fmt)
                 sink.flush()
         return
     _write_triples(result, job, emit, out)
@@ -151,17 +158,22 @@ def _write_triples(result: QueryTriples, job: Job, emit: Callable[[Head], None],
     fmt = FORMAT_NAMES[job.graph_format]
     assert isinstance(fmt, RdfFormat)
     with _LineCounter(job.max_rows) as counter:
-        truncated = _fill(lambda: serialize(result, counter, RdfFormat.N_TRIPLES))
+        truncated = _fill(lambda: serialize(result, _sink(counter), RdfFormat.N_TRIPLES))
         emit(Head(fmt.media_type, "triples", truncated))
         if fmt == RdfFormat.N_TRIPLES:
             _chunks(counter.kept(), out)
             return
-        triples = parse(counter.kept(), RdfFormat.N_TRIPLES)
+        triples: Iterable[Quad] = parse(counter.kept(), RdfFormat.N_TRIPLES)
         if fmt.supports_datasets:
             triples = (Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
         sink = _Chunker(out)
-        serialize(triples, sink, fmt)
+        serialize(triples, _sink(sink), fmt)
         sink.flush()
+
+
+def _sink(stream: io.RawIOBase) -> IO[bytes]:
+    """``stream`` as pyoxigraph's stubs type an output (IO[bytes]); pyoxigraph itself only calls write()."""
+    return cast(IO[bytes], stream)
 
 
 def _fill(run: Callable[[], object]) -> bool:
@@ -194,7 +206,7 @@ class _Chunker(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # pyoxigraph writes bytes only
         self.pending += data
         if len(self.pending) >= CHUNK:
             self.out(bytes(self.pending))

@@ -72,7 +72,7 @@ class ServedStore:
         stream = self.evaluator.run(job, self.timeout)
         data = b"".join(stream.chunks)
         if stream.head.kind == "triples":
-            return iter([q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
+            return iter([q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)])  # type: ignore[return-value]  # triples stand in for QueryTriples
         return parse_query_results(data, format=QueryResultsFormat.TSV)  # booleans too: "true"/"false"
 
     def replace_graph(self, graph: str, quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> None:

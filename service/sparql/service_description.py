@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from service.sparql.conneg import GRAPH_FORMATS, RESULT_FORMATS
 from service.sparql.void import DCTERMS, RDF, VOID
@@ -40,5 +40,6 @@ def service_description(endpoint: str, dataset: str, *, writable: bool, federate
         out.append(Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if federated:
         out.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
-    out += [Triple(service, _sd("resultFormat"), NamedNode(f.iri)) for f in (*RESULT_FORMATS, *GRAPH_FORMATS)]
+    formats: tuple[QueryResultsFormat | RdfFormat, ...] = (*RESULT_FORMATS, *GRAPH_FORMATS)
+    out += [Triple(service, _sd("resultFormat"), NamedNode(f.iri)) for f in formats]
     return out

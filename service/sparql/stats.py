@@ -18,7 +18,7 @@ _COUNTS = {
 
 def _count(store: Store, pattern: str) -> int:
     result = store.query(f"{_PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-    for row in result:  # type: ignore[union-attr]
+    for row in result:  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         return int(row["n"].value)
     return 0
 

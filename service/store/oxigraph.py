@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable, serialize
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable, serialize
 
 from service.errors import QueryError, QueryTimeout, StoreUnavailable
 from service.store import QueryResult
@@ -89,7 +89,13 @@ def _raise_outcome(outcome: tuple[str, str], timeout: float, memory_mb: int) -> 
     raise StoreUnavailable(f"the update could not be applied: {message}")
 
 
-def _graphs(names: Sequence[str] | None) -> list[NamedNode | DefaultGraph] | None:
+def _default_graphs(names: Sequence[str] | None) -> list[NamedNode | BlankNode | DefaultGraph] | None:
+    if names is None:
+        return None
+    return [NamedNode(n) for n in names]
+
+
+def _named_graphs(names: Sequence[str] | None) -> list[NamedNode | BlankNode] | None:
     if names is None:
         return None
     return [NamedNode(n) for n in names]
@@ -146,10 +152,12 @@ class OxigraphStore:
                 parts = [f"DROP SILENT GRAPH {node}"]
                 by_graph: dict[str, list[Quad]] = {graph: new}
                 for q in extra:
-                    by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+                    by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]  # named graphs only
                 for name, items in by_graph.items():
                     if items:
-                        body = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode("utf-8")
+                        data = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES)
+                        assert data is not None  # no output given: serialize returns the bytes
+                        body = data.decode("utf-8")
                         parts.append(f"INSERT DATA {{ GRAPH {NamedNode(name)} {{\n{body}}} }}")
                 self._store.update(" ;\n".join(parts))
             except OSError as exc:
@@ -177,9 +185,9 @@ class OxigraphStore:
             return self._store.query(
                 query,
                 use_default_graph_as_union=default_graph is None,
-                default_graph=_graphs(default_graph),
-                named_graphs=_graphs(named_graphs),
-                substitutions=subs,  # type: ignore[arg-type]
+                default_graph=_default_graphs(default_graph),
+                named_graphs=_named_graphs(named_graphs),
+                substitutions=subs,  # type: ignore[arg-type]  # terms arrive typed as object
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
@@ -245,7 +253,7 @@ class OxigraphStore:
             return store.contains_named_graph(NamedNode(graph))
 
     def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
-        from_graph = NamedNode(graph) if graph else None
+        from_graph: NamedNode | DefaultGraph | None = NamedNode(graph) if graph else None
         if from_graph is None and not format.supports_datasets:
             from_graph = DefaultGraph()
         with self._reading() as store:

@@ -90,6 +90,13 @@ def _values_clause(substitutions: dict[str, object]) -> str:
     return f"\nVALUES ({names}) {{ ({terms}) }}"
 
 
+def _n_triples(quads: Iterable[Quad]) -> str:
+    """The triples of ``quads`` as N-Triples text."""
+    data = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+    assert data is not None  # no output given: serialize returns the bytes
+    return data.decode("utf-8")
+
+
 class RemoteStore:
     """A Store over HTTP. Each document's graph is written in one update request."""
 
@@ -197,11 +204,11 @@ class RemoteStore:
             raise ValueError(f"replace_graph({graph}) was given quads of another graph")
         by_graph: dict[str, list[Quad]] = {graph: new}
         for q in shared:
-            by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+            by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]  # named graphs only
         parts = [f"DROP SILENT GRAPH {node}"]
         for name, items in by_graph.items():
             if items:
-                body = serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode("utf-8")
+                body = _n_triples(items)
                 parts.append(f"INSERT DATA {{ GRAPH {NamedNode(name)} {{\n{body}}} }}")
         self._idempotent_update(" ;\n".join(parts))  # the same graph again: safe to repeat
 
@@ -213,7 +220,7 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(row["g"].value for row in result)  # type: ignore[union-attr]
+        return sorted(row["g"].value for row in result)  # type: ignore[union-attr]  # a SELECT: QuerySolutions
 
     def has_graph(self, graph: str) -> bool:
         return bool(self.query(f"ASK {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"))
@@ -222,13 +229,13 @@ class RemoteStore:
         scratch = Store()
         if graph:
             rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
-            scratch.extend(Quad(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[union-attr]
+            scratch.extend(Quad(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[union-attr]  # a SELECT: QuerySolutions
             scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
             return
         scratch.extend(Quad(*t) for t in self._default_graph())
         if format.supports_datasets:
             rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            scratch.extend(Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr]
+            scratch.extend(Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
 
     def _default_graph(self) -> list[Triple]:
@@ -238,10 +245,10 @@ class RemoteStore:
         whose default graph is kept apart."""
         if self.endpoints.graph_store:
             resp = self._post(self.endpoints.graph_store + "?default", None, None, "application/n-triples")
-            return list(parse(resp.content, RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+            return [q.triple for q in parse(resp.content, RdfFormat.N_TRIPLES)]
         named = "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } }"
         rows = self.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {named} }}")
-        return [Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[union-attr]
+        return [Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[union-attr]  # a SELECT: QuerySolutions
 
     def bulk_add(self, quads: Iterable[Quad]) -> None:
         batch: list[Quad] = []
@@ -258,10 +265,7 @@ class RemoteStore:
         by_graph: dict[str, list[Quad]] = {}
         for q in quads:
             by_graph.setdefault(str(q.graph_name), []).append(q)
-        blocks = " ".join(
-            f"GRAPH {g} {{\n{serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES).decode('utf-8')}}}"
-            for g, items in by_graph.items()
-        )
+        blocks = " ".join(f"GRAPH {g} {{\n{_n_triples(items)}}}" for g, items in by_graph.items())
         self._idempotent_update(f"INSERT DATA {{ {blocks} }}")  # a set of quads: adding it twice changes nothing
 
     def close(self) -> None:

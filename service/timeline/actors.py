@@ -26,7 +26,7 @@ def find_actors(store: Store, q: str | None, limit: int = 20, only: tuple[str, .
         raise UserError(f"limit={limit} is not valid: use a whole number from 1 to {MAX_ACTORS}")
     needle = q.strip().lower() if q and q.strip() else None
     found = {}
-    for row in store.query(fields.actor_matches(needle, [NamedNode(a) for a in only])):  # type: ignore[union-attr]
+    for row in store.query(fields.actor_matches(needle, [NamedNode(a) for a in only])):  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         wikidata, group = value(row["wikidata"]), row["group"] is not None
         found[row["a"].value] = {
             "iri": row["a"].value,
@@ -37,7 +37,7 @@ def find_actors(store: Store, q: str | None, limit: int = 20, only: tuple[str, .
             "events": 0,
         }
     if found:
-        for row in store.query(fields.actor_event_counts([NamedNode(a) for a in found])):  # type: ignore[union-attr]
+        for row in store.query(fields.actor_event_counts([NamedNode(a) for a in found])):  # type: ignore[union-attr]  # a SELECT: QuerySolutions
             found[row["a"].value]["events"] = int(row["events"].value)
     ranked = sorted((a for a in found.values() if a["events"]), key=lambda a: (-a["events"], a["name"].lower()))
     return ranked[:limit]

@@ -129,7 +129,9 @@ def _links(iris: Iris, iri: str, key: str, doc_id: str | None, sentence_start: i
     return links
 
 
-def event_json(iris: Iris, row: QuerySolution, actors: dict[str, list], aid: list[dict[str, Any]]) -> dict[str, Any]:
+def event_json(
+    iris: Iris, row: QuerySolution, actors: dict[str, list[dict[str, Any]]], aid: list[dict[str, Any]]
+) -> dict[str, Any]:
     """One event in the event JSON format, from its scalar row and its actors and aid."""
     iri, key = row["e"].value, event_key(iris, row["e"].value)
     s_start, s_end = value(row["sStart"]) or 0, value(row["sEnd"]) or 0

@@ -23,7 +23,7 @@ from service.timeline.events import Finder
 def list_documents(store: Store, iris: Iris) -> list[dict[str, Any]]:
     """Every document with its metadata and how many events were read from it."""
     out = []
-    for row in store.query(fields.DOCUMENTS):  # type: ignore[union-attr]
+    for row in store.query(fields.DOCUMENTS):  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         doc_id = value(row["docId"])
         out.append(
             {
@@ -120,12 +120,12 @@ def get_document(store: Store, iris: Iris, doc_id: str) -> dict[str, Any]:
         node = NamedNode(iris.document(doc_id))
     except ValueError:
         raise NotFound(f"no document {doc_id!r}") from None
-    rows = list(store.query(fields.document_query(node)))  # type: ignore[arg-type]
+    rows = list(store.query(fields.document_query(node)))  # type: ignore[arg-type]  # a SELECT: QuerySolutions
     if not rows:
         raise NotFound(f"no document {doc_id!r}: /documents lists the documents in the store")
     row = rows[0]
     finder = Finder(store, iris)
-    events = finder.details([r["e"] for r in store.query(fields.document_events(node))])  # type: ignore[union-attr]
+    events = finder.details([r["e"] for r in store.query(fields.document_events(node))])  # type: ignore[union-attr]  # a SELECT: QuerySolutions
     text = value(row["text"]) or ""
     return {
         "id": value(row["docId"]),
@@ -149,7 +149,7 @@ def segments_json(segments: list[str | Sentence]) -> list[dict[str, Any]]:
         if isinstance(seg, str):
             out.append({"text": seg})
             continue
-        parts = [
+        parts: list[dict[str, Any]] = [
             {"text": p}
             if isinstance(p, str)
             else {"text": p.text, "trigger": [p.start, p.end], "events": [e["key"] for e in p.events]}

@@ -59,12 +59,12 @@ class Finder:
 
         Found by probing which year and month keys exist (a few index reads), not by scanning events.
         """
-        years = sorted(int(r["k"].value) for r in self.store.query(queries.present_keys("year", PROBED_YEARS)))  # type: ignore[union-attr]
+        years = sorted(int(r["k"].value) for r in self.store.query(queries.present_keys("year", PROBED_YEARS)))  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         if not years:
             return None
         first, last = years[0], years[-1]
         keys = [f"{y:04d}-{m:02d}" for y in sorted({first, last}) for m in range(1, 13)]
-        months = sorted(r["k"].value for r in self.store.query(queries.present_keys("month", keys)))  # type: ignore[union-attr]
+        months = sorted(r["k"].value for r in self.store.query(queries.present_keys("month", keys)))  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         in_first = [m for m in months if m.startswith(f"{first:04d}")]
         in_last = [m for m in months if m.startswith(f"{last:04d}")]
         start = _first_day(in_first[0]) if in_first and not self._has_long(first) else date(first, 1, 1)
@@ -73,7 +73,7 @@ class Finder:
 
     def _has_long(self, year: int) -> bool:
         """True when an event of ``year`` is too long for month keys."""
-        return any(True for _ in self.store.query(queries.long_members_query([year], EventFilter(), None, limit=1)))  # type: ignore[union-attr]
+        return any(True for _ in self.store.query(queries.long_members_query([year], EventFilter(), None, limit=1)))  # type: ignore[union-attr]  # a SELECT: QuerySolutions
 
     def window(self, f: EventFilter) -> tuple[date | None, date | None]:
         """The filter's date window, its open ends closed by the extent of the dated events."""
@@ -123,7 +123,7 @@ class Finder:
         """The event JSON of ``events``, in the order given (unknown IRIs are left out)."""
         if not events:
             return []
-        scalars = {r["e"].value: r for r in self.store.query(fields.event_scalars(events))}  # type: ignore[union-attr]
+        scalars = {r["e"].value: r for r in self.store.query(fields.event_scalars(events))}  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         actors = assemble.group_actors(self.store.query(fields.event_actors(events)))
         aid = assemble.group_aid(self.store.query(fields.event_aid(events)))
         return [

@@ -113,7 +113,8 @@ def timelinejs_event(event: dict[str, Any]) -> dict[str, Any] | None:
     slide: dict[str, Any] = {"start_date": _tl_date(d["earliest"], precision)}
     if precision == "range" or (precision == "day" and d["earliest"] != d["latest"]):
         slide["end_date"] = _tl_date(d["latest"], "day")
-    sentence, (s_start, _), (t_start, t_end) = event["sentence"], *event["offsets"].values()
+    sentence: str = event["sentence"]
+    (s_start, _), (t_start, t_end) = event["offsets"].values()
     a, b = t_start - s_start, t_end - s_start
     if 0 <= a < b <= len(sentence):
         body = f"{escape(sentence[:a])}<strong>{escape(sentence[a:b])}</strong>{escape(sentence[b:])}"

@@ -19,8 +19,8 @@ CERTAIN = ("day",)  # precisions drawn as a point; every other one is drawn as a
 
 def timeline_stats(store: Store, iris: Iris) -> dict[str, Any]:
     """Counts (documents, events, actors, aid items, quads, graphs), events by type and by precision, date extent."""
-    by_type = {TYPE_OF_CLASS[r["cls"].value]: int(r["n"].value) for r in store.query(fields.TYPE_COUNTS)}  # type: ignore[union-attr]
-    by_precision = {r["precision"].value: int(r["n"].value) for r in store.query(fields.PRECISION_COUNTS)}  # type: ignore[union-attr]
+    by_type = {TYPE_OF_CLASS[r["cls"].value]: int(r["n"].value) for r in store.query(fields.TYPE_COUNTS)}  # type: ignore[union-attr]  # a SELECT: QuerySolutions
+    by_precision = {r["precision"].value: int(r["n"].value) for r in store.query(fields.PRECISION_COUNTS)}  # type: ignore[union-attr]  # a SELECT: QuerySolutions
     extent = Finder(store, iris).extent()
     return {
         "counts": dataset_stats(store),

@@ -39,7 +39,7 @@ def _rows(finder: Finder, query: str) -> Any:
 
 
 def _names(finder: Finder, query: str) -> dict[str, str]:
-    return {r["x"].value: value(r["name"]) or "" for r in finder.store.query(query)}  # type: ignore[union-attr]
+    return {r["x"].value: value(r["name"]) or "" for r in finder.store.query(query)}  # type: ignore[union-attr]  # a SELECT: QuerySolutions
 
 
 def compact(finder: Finder, events: list[NamedNode]) -> list[dict[str, Any]]:
@@ -49,9 +49,9 @@ def compact(finder: Finder, events: list[NamedNode]) -> list[dict[str, Any]]:
     """
     if not events:
         return []
-    rows = {r["e"].value: r for r in finder.store.query(fields.compact_scalars(events))}  # type: ignore[union-attr]
+    rows = {r["e"].value: r for r in finder.store.query(fields.compact_scalars(events))}  # type: ignore[union-attr]  # a SELECT: QuerySolutions
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"agents": [], "recipients": []})
-    for r in finder.store.query(fields.compact_actors(events)):  # type: ignore[union-attr]
+    for r in finder.store.query(fields.compact_actors(events)):  # type: ignore[union-attr]  # a SELECT: QuerySolutions
         roles[r["e"].value]["agents" if r["role"].value.endswith("agent") else "recipients"].append(r["a"].value)
     actors = {a for people in roles.values() for group in people.values() for a in group}
     names = _names(finder, fields.labels([NamedNode(a) for a in actors], "rdfs:label")) if actors else {}
@@ -62,7 +62,7 @@ def compact(finder: Finder, events: list[NamedNode]) -> list[dict[str, Any]]:
 
 def _light(
     finder: Finder, row: Any, roles: dict[str, list[str]], names: dict[str, str], titles: dict[str, str]
-) -> dict:
+) -> dict[str, Any]:
     when = {"earliest": value(row["early"]), "latest": value(row["late"]), "precision": value(row["precision"])}
     doc = value(row["doc"])
     people = {

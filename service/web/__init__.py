@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default JSON provider has it
     raw = store if store is not None else open_configured(settings)
     evaluator = open_evaluator(
         raw,

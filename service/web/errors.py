@@ -41,8 +41,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         resp = error_response(exc.code or 500, exc.description or exc.name)
-        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            resp.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]  # MethodNotAllowed has it
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]  # MethodNotAllowed has it
         return resp
 
     @app.errorhandler(Exception)

@@ -4,6 +4,8 @@ graph IRIs minted here, /graph/… (direct identification). Reads are open; writ
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Blueprint, Response, render_template, request
 from pyoxigraph import RdfFormat, Triple
 
@@ -31,7 +33,7 @@ def direct(rest: str) -> Response:
     return handle(gsp.identify({}, direct=iri))
 
 
-def handle(graph: gsp.Graph | bool) -> Response:
+def handle(graph: gsp.Graph | Literal[False]) -> Response:
     if request.method in ("GET", "HEAD"):
         if graph is False:
             raise QueryError("name a graph: /graph-store?graph=IRI or /graph-store?default")
@@ -70,10 +72,10 @@ def create() -> Response:
     return resp
 
 
-def _named(graph: gsp.Graph | bool) -> gsp.Graph:
+def _named(graph: gsp.Graph | Literal[False]) -> gsp.Graph:
     if graph is False:
         raise QueryError("name a graph: /graph-store?graph=IRI or /graph-store?default")
-    return graph  # type: ignore[return-value]
+    return graph
 
 
 def _body_triples(graph: gsp.Graph) -> list[Triple]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, jsonify, request
 from pyoxigraph import NamedNode
 
 from service.errors import QueryError, UnsupportedMediaType
@@ -44,7 +44,7 @@ def ingest() -> Response:
     views = [outcome_view(o) for o in outcomes]
     added = any(o.status == "added" for o in outcomes)
     body: dict[str, Any] = views[0] if request.mimetype != "multipart/form-data" else {"documents": views}
-    resp = current_app.json.response(body)
+    resp = jsonify(body)
     resp.status_code = 201 if added else 200
     if added and len(outcomes) == 1 and outcomes[0].iri:
         resp.headers["Location"] = outcomes[0].iri
@@ -104,4 +104,4 @@ def stored_events(graph: str, document: str) -> list[str]:
         _EVENTS,
         substitutions={"g": NamedNode(graph), "doc": NamedNode(document)},
     )
-    return [row["e"].value for row in rows]  # type: ignore[union-attr]
+    return [row["e"].value for row in rows]  # type: ignore[union-attr]  # a SELECT: QuerySolutions

@@ -5,6 +5,7 @@ and as Turtle, JSON-LD, N-Triples (or the other RDF formats) by content negotiat
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -63,7 +64,7 @@ def page(d: Description) -> Response:
     return resp
 
 
-def title(d: Description, types: list[object]) -> str:
+def title(d: Description, types: Sequence[object]) -> str:
     """The label; for an event without one, its type and trigger ("Aid delivery: donated")."""
     label = d.label(d.iri)
     if label:
@@ -75,9 +76,11 @@ def title(d: Description, types: list[object]) -> str:
     return compact(d.iri)
 
 
-def rows_of(d: Description, subject: str, base: str, *, skip_types: bool = False, depth: int = 0) -> list[tuple]:
+def rows_of(
+    d: Description, subject: str, base: str, *, skip_types: bool = False, depth: int = 0
+) -> list[tuple[str, dict[str, Any]]]:
     """(property, value) rows of one subject, sorted; a part (an IRI under the page's IRI) nests its own rows."""
-    out = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for t in d.triples:
         if not (isinstance(t.subject, NamedNode) and t.subject.value == subject):
             continue

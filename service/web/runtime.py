@@ -45,4 +45,5 @@ def app_runtime(app: Flask) -> Runtime:
 
 def runtime() -> Runtime:
     """The running app's Runtime."""
-    return current_app.extensions["eventgraph"]
+    rt: Runtime = current_app.extensions["eventgraph"]
+    return rt

@@ -9,7 +9,7 @@ all graphs unless the request (default-graph-uri / named-graph-uri) or the query
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from pyoxigraph import RdfFormat
 
 from service.errors import QueryError
@@ -73,7 +73,8 @@ def query(op: Operation) -> Response:
     task = QueryRequest(op, request.headers.get("Accept"), settings, endpoint_url())
     stream = evaluator_of(current_app).query(task, settings.query_timeout)
     resp = Response(stream.chunks, content_type=stream.head.media_type)
-    resp.content_length = stream.length
+    if stream.length is not None:
+        resp.content_length = stream.length
     resp.headers["Vary"] = "Accept"
     resp.headers["Access-Control-Allow-Origin"] = "*"
     if stream.head.truncated:
@@ -121,7 +122,7 @@ def editor_config() -> Response:
     """What the editor page needs: endpoint, prefixes and the named queries as examples."""
     from service.web.editor import editor_config as config
 
-    return current_app.json.response(config(endpoint_url()))
+    return jsonify(config(endpoint_url()))
 
 
 @bp.get("/.well-known/void")

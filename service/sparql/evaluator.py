@@ -35,7 +35,6 @@ import multiprocessing
 import os
 import pickle
 import queue
-import resource
 import signal
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from typing import IO, Any, Protocol
 
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
+from service.limits import limit_address_space
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
 from service.store import QueryResult, Store
 
@@ -285,18 +285,6 @@ def _memory_message(memory_mb: int) -> str:
     )
 
 
-def _vm_size() -> int:
-    """This process's address space in bytes (Linux), 0 when unknown."""
-    try:
-        with open(f"/proc/{os.getpid()}/status") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 class _Opened:
     """The worker's read-only store and the generation it was opened at."""
 
@@ -320,13 +308,9 @@ class _Opened:
 
     def limit_memory(self) -> None:
         """Cap the address space at what the process holds now (the store opened) plus the query's share."""
-        if self.limited or self.memory_mb <= 0:
-            return
-        self.limited = True
-        base = _vm_size()
-        if base:
-            limit = base + self.memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        if not self.limited:
+            self.limited = True
+            limit_address_space(self.memory_mb)
 
 
 def _send_error(conn: Connection, error: object) -> None:

@@ -21,16 +21,9 @@ from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse, parse_query_r
 
 from service.sparql.evaluator import Evaluator, WorkerPool
 from service.sparql.results import Job
-from service.store import QueryResult, Store
+from service.store import QueryResult, Store, values_clause
 
 INTERNAL_ROWS = 10_000_000  # reads the service builds bound their own size; this only stops runaways
-
-
-def values_clause(substitutions: dict[str, object]) -> str:
-    """Bindings as a trailing VALUES block (the Store protocol's substitution contract)."""
-    names = " ".join(f"?{name}" for name in substitutions)
-    terms = " ".join(str(term) for term in substitutions.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}"
 
 
 class ServedStore:

@@ -67,6 +67,15 @@ class Store(Protocol):
         """Flush and release the store."""
 
 
+def values_clause(substitutions: dict[str, object]) -> str:
+    """Bindings as a trailing VALUES block: how a store that cannot take pyoxigraph's substitutions
+    (a remote one, a query worker) applies them to projected variables. Terms are written by
+    pyoxigraph (N-Triples form), never pasted from user strings."""
+    names = " ".join(f"?{name}" for name in substitutions)
+    terms = " ".join(str(term) for term in substitutions.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
 def open_store(
     location: str,
     *,

@@ -49,16 +49,11 @@ def _open(location: str, read_only: bool) -> Store:
 
 def _apply_update(path: str, update: str, memory_mb: int, conn: Any) -> None:
     """The child of :meth:`OxigraphStore.update_isolated`: open, apply, flush, report."""
-    import resource
+    from service.limits import limit_address_space
 
     try:
         store = Store(path)
-        if memory_mb > 0:
-            with open(f"/proc/{os.getpid()}/status") as status:
-                size = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")), 0)
-            if size:
-                hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-                resource.setrlimit(resource.RLIMIT_AS, (size + memory_mb * 1024 * 1024, hard))
+        limit_address_space(memory_mb)
         store.update(update)
         store.flush()
         conn.send(("ok", ""))

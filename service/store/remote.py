@@ -34,7 +34,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from service.errors import QueryError, StoreUnavailable
-from service.store import QueryResult
+from service.store import QueryResult, values_clause
 
 # A pooled connection idle longer than this is dropped before reuse: some servers (Oxigraph's
 # among them) answer a request on a long-idle keep-alive connection with a spurious error.
@@ -80,14 +80,6 @@ def _session(user: str | None, password: str | None, *, repeatable: bool = True)
     if user:
         session.auth = (user, password or "")
     return session
-
-
-def _values_clause(substitutions: dict[str, object]) -> str:
-    # The trailing VALUES clause binds like pyoxigraph's substitutions for projected variables;
-    # terms are written by pyoxigraph (N-Triples form), never pasted from user strings.
-    names = " ".join(f"?{name}" for name in substitutions)
-    terms = " ".join(str(term) for term in substitutions.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}"
 
 
 def _n_triples(quads: Iterable[Quad]) -> str:
@@ -174,7 +166,7 @@ class RemoteStore:
         named_graphs: Sequence[str] | None = None,
         substitutions: dict[str, object] | None = None,
     ) -> QueryResult:
-        text = query + _values_clause(substitutions) if substitutions else query
+        text = query + values_clause(substitutions) if substitutions else query
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
         resp = self._post(
             self.endpoints.query + self._params(default_graph, named_graphs), text, "application/sparql-query", accept

@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 
 from service.extract import tables
 from service.extract.gazetteer import Entry, Gazetteer, normalise
-from service.extract.identity import acronym_like, actor_for, unknown_body
+from service.extract.identity import acronym_like, actor_for, stands_for_state, unknown_body
 from service.extract.officials import official_mentions
 from service.extract.sentences import pipeline
 from service.extract.titles import title_extent
@@ -57,11 +57,6 @@ def gazetteer_matcher(gazetteer: Gazetteer) -> tuple[Any, frozenset[str]]:
         _MATCHERS.clear()
     _MATCHERS[id(gazetteer)] = (gazetteer, matcher, ambiguous)
     return matcher, ambiguous
-
-
-def actor_of(entry: Entry, mention: str | None = None) -> Actor:
-    """The model's Actor for a gazetteer entry, as it is (no government body folded into its state)."""
-    return Actor(name=entry.name, kind=entry.kind, wikidata=entry.qid, mention=mention)
 
 
 def find_actors(work: Work) -> Work:
@@ -338,7 +333,8 @@ def _resolve(work: Work, span: Any) -> Mention | None:
     actor = actor_for(entry, work.gazetteer, surface)
     start = span.start
     if entry.kind == "organisation" and entry.type == "ngo" and start > 0 and work.doc[start - 1].is_title:
-        state = work.gazetteer.by_adjective(work.doc[start - 1].text)
+        # "the Indonesian Red Cross", "the Bangladesh Red Crescent Society": by the state's adjective or its name
+        state = work.gazetteer.by_adjective(work.doc[start - 1].text) or work.lookup(work.doc[start - 1].text)
         if state is not None and state.kind == "country":
             # "the Indonesian Red Cross": a national society of the movement, an organisation of its own
             start -= 1
@@ -417,9 +413,13 @@ def _before_verb(phrase: str) -> str:
 def _trimmed(work: Work, unknown: list[Mention], known: list[Mention], host: Entry | None) -> list[Mention]:
     """Unknown organisation names cut before the first known name inside them ("Chinese Embassy in Pakistan")."""
     out: list[Mention] = []
-    for m in unknown:
+    for m in [part for whole in unknown for part in _split_on_and_the(work, whole)]:
         inside = [k.start for k in known if k.start < m.end and k.end > m.start]
         end = min(inside) if inside else m.end
+        whole = _named_of_place(work, m, known, end)
+        if whole is not None:
+            out.append(whole)
+            continue
         text = re.sub(r"(?:\s+(?:of|in|the|and|for|on|&))+\s*$", "", work.text[m.start : end])
         text = re.split(r"\s+and\s+the\s+", text)[0]
         words = text.split()
@@ -429,6 +429,38 @@ def _trimmed(work: Work, unknown: list[Mention], known: list[Mention], host: Ent
             found = mention(work, m.start, m.start + len(text), actor, "organisation")
             out += [found] if found else []
     return out
+
+
+def _split_on_and_the(work: Work, m: Mention) -> list[Mention]:
+    """ "The Bank of Japan and the Central Bank of Kenya": two names joined by "and the"."""
+    text = work.text[m.start : m.end]
+    parts, at = [], 0
+    for joint in re.finditer(r"\s+and\s+the\s+", text):
+        parts.append((at, joint.start()))
+        at = joint.end()
+    if not parts:
+        return [m]
+    parts.append((at, len(text)))
+    found = [mention(work, m.start + a, m.start + b, m.actor, m.source) for a, b in parts]
+    return [f for f in found if f is not None]
+
+
+def _named_of_place(work: Work, m: Mention, known: list[Mention], end: int) -> Mention | None:
+    """ "Industrial and Commercial Bank of China", "the Central Bank of Kenya": a body named after a place it is
+    not — an organisation of its own, not the country (a body that stands for its state, "the Government of
+    Kenya", "the Embassy of Japan", is left to the state)."""
+    place = next((k for k in known if k.start == end), None)
+    if place is None or place.actor is None or place.actor.kind not in ("country", "city") or place.end > m.end:
+        return None
+    before = work.text[m.start : place.start]
+    head = re.search(r"(\w+)\s+of\s+(?:the\s+)?$", before)
+    if head is None or head.group(1).lower() not in tables.org_words():
+        return None
+    name = re.sub(r"^(?:the|The)\s+", "", work.text[m.start : place.end])
+    if stands_for_state(name) or head.group(1).lower() in tables.function_word_set("state_bodies"):
+        return None
+    start = place.end - len(name)
+    return mention(work, start, place.end, Actor(name, "organisation"), "organisation")
 
 
 def _titled_people(work: Work) -> list[Mention]:

@@ -30,17 +30,38 @@ from service.extract.work import AidMention, Work
 from service.model import Aid, Money
 
 _STOP = tables.words("item_stop")
+
+
+def _words(name: str) -> frozenset[str]:
+    """A word list of ``lexicon/aid_words.tsv``."""
+    for row in tables.read_tsv("aid_words.tsv"):
+        if row["set"] == name:
+            return frozenset(row["words"].split())
+    raise KeyError(f"no word list {name!r} in lexicon/aid_words.tsv")
+
+
+def _cues(kind: str) -> tuple[str, ...]:
+    """The phrases of ``lexicon/value_cues.tsv`` of a kind (value, filler, part, conversion), in file order."""
+    return tuple(row["cue"] for row in tables.read_tsv("value_cues.tsv") if row["kind"] == kind)
+
+
+def _alternatives(phrases: tuple[str, ...] | frozenset[str]) -> str:
+    """Phrases as regular expression alternatives, longest first; a space stands for any white space."""
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+
+
 _VALUE_CUE = re.compile(
-    r"(?:worth|valued\s+at|with\s+a\s+(?:total\s+)?value\s+of|totall?ing|amounting\s+to|at\s+a\s+cost\s+of|"
-    r"costing|value\s+of)\s*(?:a\s+total\s+of\s+|about\s+|over\s+)?$",
-    re.IGNORECASE,
+    rf"(?:{_alternatives(_cues('value'))})\s*(?:(?:{_alternatives(_cues('filler'))})\s+)?$", re.IGNORECASE
 )
-_GENERIC = frozenset(
-    {"materials", "supplies", "goods", "items", "products", "aid", "assistance", "donations", "relief"}
-    | {"cargo", "shipment", "shipments", "consignment", "consignments", "batch", "batches", "package", "packages"}
-)
+_PART_OF_TOTAL = frozenset(_cues("part"))
+_CONVERSION = frozenset(_cues("conversion"))
+_GENERIC = _words("generic")
 # Words that are an item only with a quantity or a value ("120 tonnes of aid"), never alone ("provided aid").
-_BARE = frozenset({"aid", "assistance", "relief", "support", "contribution", "contributions"})
+_BARE = _words("bare")
+_NAME_HEADS = _words("name_heads")
+_ED_MODIFIERS = _words("ed_modifiers")
+_ANAPHORIC = _words("anaphoric")
+_SITUATION_HEADS = _words("situation_heads")
 _NOT_MODIFIERS = tables.words("not_modifiers")
 # Words that may follow an item's head: anything else that is a lower-case word continues the compound
 # ("water purifiers": "water" is a modifier there, not the item).
@@ -218,10 +239,10 @@ def _measure(word: str) -> bool:
 
 
 # Words after which a verb stands: "to support", "must support", "we support".
-_VERB_BEFORE = frozenset({"to", "shall", "may", "might", "must", "should", "we", "they", "i", "you", "it", "he", "she"})
+_VERB_BEFORE = _words("verb_before")
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "your", "this", "these", "those"})
+_DETERMINERS = _words("determiners")
 
 
 def _head_follows(doc: Any, j: int, hi: int) -> bool:
@@ -262,7 +283,7 @@ def _item(work: Work, head: int, lo: int, quantities: list[Quantity]) -> AidMent
     doc = work.doc
     if work.mention_at(doc[head].idx) is not None:
         return None  # "World Food Programme", "United Nations Children's Fund": names, not items
-    if doc[head].is_title and doc[head].lower_ in ("fund", "facility") and head > lo and doc[head - 1].is_title:
+    if doc[head].is_title and doc[head].lower_ in _NAME_HEADS and head > lo and doc[head - 1].is_title:
         return None  # "the ASEAN Response Fund": a name
     start = head
     while start - 1 >= lo and head - start < 5 and _modifier(doc, start - 1, head) and not _named(work, start - 1):
@@ -322,7 +343,7 @@ def _modifier(doc: Any, i: int, head: int) -> bool:
         for form in tables.aid_items()
     ):
         return False  # "masks and gloves": a head of its own; but "water purifiers", "vaccine assistance" are one item
-    return not (word.endswith("ed") and "-" not in word and word not in ("advanced", "canned", "detected"))
+    return not (word.endswith("ed") and "-" not in word and word not in _ED_MODIFIERS)
 
 
 def _category(words: str) -> tuple[str, str | None] | None:
@@ -415,11 +436,11 @@ def _with_values(work: Work, items: list[AidMention], money: list[tuple[int, int
     out = list(items)
     previous_end = -1
     for start, end, value, approx in money:
-        if work.text[previous_end:start].strip() in ("(", "(approximately", "(about", "(approx.", "(around", "(or"):
+        if work.text[previous_end:start].strip() in _CONVERSION:
             continue  # "2 million US dollars (approximately 220 million yen)": a conversion, not a second value
         if re.match(r"\s+total\b", work.text[end : end + 12], re.IGNORECASE):
             continue  # "and $4 billion total planned": a total mentioned in passing, not an item
-        if previous_end >= 0 and work.text[previous_end:start].strip(" ,") in ("including", "of which"):
+        if previous_end >= 0 and work.text[previous_end:start].strip(" ,") in _PART_OF_TOTAL:
             continue  # "€2.2 billion, including €1 billion from the budget": a part of the total
         previous_end = end
         before = [i for i, item in enumerate(out) if item.end <= start]
@@ -495,7 +516,7 @@ def select_items(work: Work, items: list[AidMention]) -> tuple[Aid, ...]:
         tail = bool(before) and before[-1] == "other"  # "and other supplies": a vague tail
         vague = head in _GENERIC and (tail or (head not in _BARE and item.aid.category == "other"))
         generic = vague and item.aid.value is None
-        anaphoric = bool(before) and before[-1] in ("the", "this", "these", "that", "those")
+        anaphoric = bool(before) and before[-1] in _ANAPHORIC
         umbrella = bool(_UMBRELLA.match(work.text, item.end))  # "relief supplies such as soap": kept with its kinds
         if generic and item.aid.quantity is None and (tail or anaphoric or (beside and not umbrella)):
             continue
@@ -519,7 +540,7 @@ _UMBRELLA = re.compile(r"\s*(?:,\s*)?(?:such\s+as|including)\b|\s*:", re.IGNOREC
 def _anaphoric(work: Work, item: AidMention) -> bool:
     """ "the assistance", "this aid": an item named before, not a new one."""
     before = work.text[max(0, item.start - 12) : item.start].lower().split()
-    return bool(before) and before[-1] in ("the", "this", "these", "that", "those", "its", "their", "our")
+    return bool(before) and before[-1] in _ANAPHORIC | _words("anaphoric_possessive")
 
 
 def _bare(aid: Aid) -> bool:
@@ -532,7 +553,7 @@ def _situation_category(work: Work, aid: Aid) -> Aid:
     """Plain "materials"/"supplies" take the category of the situation the text is about (``supplies`` in
     ``lexicon/situations.tsv``: anti-epidemic materials in a text about an epidemic)."""
     category = work.situations[0].supplies if work.situations else None
-    if category and aid.category == "other" and aid.item.split()[-1].lower() in ("materials", "supplies"):
+    if category and aid.category == "other" and aid.item.split()[-1].lower() in _SITUATION_HEADS:
         return replace(aid, category=category)
     return aid
 
@@ -551,13 +572,11 @@ def _names_sum(between: str) -> bool:
     return m is not None and between.split()[0].lower() in ("in", "of", *_SUM_NOUNS)
 
 
-_SUM_NOUNS = ("package", "tranche", "envelope", "worth")
+_SUM_NOUNS = _words("sum_nouns")
+_FUNDS_NOUNS = _words("funds_nouns")
 
 
 def _funds_name(text: str, end: int) -> tuple[str, int]:
     """ "$1 million in cash" → "cash"; "€3.5 million in humanitarian aid" → "humanitarian aid"; else "funds"."""
-    m = re.match(
-        r"\s+(?:in|of)\s+((?:[A-Za-z-]+\s+){0,2}(?:aid|assistance|funds|funding|cash|grants?|donations?))\b",
-        text[end : end + 60],
-    )
+    m = re.match(rf"\s+(?:in|of)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{_alternatives(_FUNDS_NOUNS)}))\b", text[end : end + 60])
     return (m.group(1), end + m.end()) if m else ("funds", end)

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from service.extract import tables
 from service.extract.aid import select_items
-from service.extract.dates import event_span
+from service.extract.dates import AFTER_PUBLICATION, default_span, event_span
 from service.extract.dependencies import refine
 from service.extract.identity import actor_for
 from service.extract.modality import pledged
@@ -94,7 +94,7 @@ def assemble_events(work: Work) -> Work:
             events = _merge(work, events, trigger, event)
         drafts += [e for _, e in events]
         previous_subject = next((list(e.agents) for _, e in events if e.agents), subject or previous_subject)
-    drafts = _date_headlines(work, drafts)
+    drafts = _date_headlines(work, _date_readout(work, drafts))
     work.events = [replace(e, id=f"{work.document.id}-{n:03d}") for n, e in enumerate(drafts, start=1)]
     return work
 
@@ -113,6 +113,37 @@ def _date_headlines(work: Work, events: list[Event]) -> list[Event]:
             event = replace(event, date=TimeSpan(body.date.earliest, work.published, "range", None, "document"))
         out.append(event)
     return out
+
+
+def _date_readout(work: Work, events: list[Event]) -> list[Event]:
+    """A readout ("Japan-Malaysia Foreign Ministers' Telephone Talk", "PM call with …"): what its items report
+    without a date of their own was said in the call, on the call's day (guidelines, rule 30)."""
+    kind = _readout_kind(work.document.title or "")
+    if kind is None:
+        return events
+    call = next(
+        (e for e in events if e.type == kind and e.date.basis == "explicit" and e.date.precision == "day"), None
+    )
+    if call is None:
+        return events
+    at = events.index(call)
+    return [
+        replace(e, date=replace(call.date, basis="paragraph"))
+        if k > at and e.date.basis == "document" and not e.planned
+        else e
+        for k, e in enumerate(events)
+    ]
+
+
+def _readout_kind(title: str) -> str | None:
+    """The type of the call or meeting a title announces by a noun ("Telephone Talk", "call with"), or None."""
+    words = " ".join(re.findall(r"[\w-]+", title.lower()))
+    for rule in tables.trigger_rules():
+        if rule["type"] in ("communication", "meeting") and any(
+            re.search(rf"\b{re.escape(noun)}\b", words) for noun in rule.get("noun", [])
+        ):
+            return str(rule["type"])
+    return "communication" if re.search(r"\bcall with\b", words) else None
 
 
 def _sentence_time(work: Work, sentence: Sentence) -> tuple[int, TimeSpan] | None:
@@ -339,13 +370,39 @@ def _inherit(trigger: Trigger, roles: Roles, events: list[tuple[Trigger, Event]]
     roles.agent_defaulted = True
 
 
+def _told_as_past(work: Work, trigger: Trigger) -> bool:
+    """The trigger verb is a past form ("delivered", "was flown in"), not a noun or a bare/future form."""
+    lemma = tables.trigger_rule(trigger.rule).get("verb")
+    if trigger.nominal or not lemma:
+        return False
+    word = work.doc[trigger.token_start].lower_
+    return word != lemma and not word.endswith(("s", "ing"))
+
+
+def _reported_after(work: Work, span: TimeSpan) -> bool:
+    """A day the text names a few days after the publication date (publication dates are approximate)."""
+    return bool(
+        work.published
+        and span.basis == "explicit"
+        and span.precision == "day"
+        and span.latest
+        and span.latest <= work.published + AFTER_PUBLICATION
+    )
+
+
 def _event(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles, span: TimeSpan) -> Event | None:
     aid = _aid(work, trigger, sentence) if trigger.type in _AID_TYPES else ()
     if trigger.nominal and not aid and not roles.recipients and _demonstrative(work, trigger):
         return None  # "This additional EU donation will help …": the donation told before, nothing new
     if aid and pledged(work, sentence, trigger):
         trigger = replace(trigger, type="aid_pledge")  # "Australia will provide $155,000": announced
+        if span.earliest and work.published and span.earliest > work.published:
+            # "will ship 2 million doses next week": the pledge is dated when made, not when the delivery is due
+            span = default_span(work)
     future = bool(span.earliest and work.published and span.earliest > work.published)
+    if future and not trigger.planned and span.basis == "explicit" and _told_as_past(work, trigger):
+        # "was flown in on 1 May" on a page dated 30 April: publication dates are approximate, the act is told done
+        future = bool(span.earliest and work.published and span.earliest > work.published + AFTER_PUBLICATION)
     planned = trigger.planned or future or bool(tables.trigger_rule(trigger.rule).get("planned"))
     if trigger.planned and not (aid or span.basis == "explicit" or trigger.type in _PLANNED_KEPT):
         return None  # "we will continue to …": an intention, not an event
@@ -356,7 +413,13 @@ def _event(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles, span:
     if planned and span.basis == "document" and work.published:
         # a planned act the text does not date: from the publication to the end of the following month
         span = TimeSpan(work.published, _end_of_next_month(work.published), "range", span.expression, "document")
-    if not planned and work.published and span.latest and span.latest > work.published:
+    if (
+        not planned
+        and work.published
+        and span.latest
+        and span.latest > work.published
+        and not _reported_after(work, span)
+    ):
         span = replace(span, latest=work.published, earliest=min(span.earliest or work.published, work.published))
     confidence = trigger.confidence - (0.15 if not roles.agents else 0) - (0.1 if roles.agent_defaulted else 0)
     confidence -= {"explicit": 0.0, "paragraph": 0.05}.get(span.basis, 0.1)

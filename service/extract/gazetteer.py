@@ -13,7 +13,9 @@ columns, or JSONL with the same keys). How a text matches a name, alias or adjec
   are words, "Turkey" and "Chad" are countries;
 * a form claimed by several entries is ambiguous and resolves to none, unless ``within`` names
   the actor (a country, a city) the candidates must belong to. The shipped ambiguous forms are
-  listed in :data:`AMBIGUOUS`.
+  listed in ``lexicon/ambiguous.tsv`` (:data:`AMBIGUOUS`).
+
+Every record, shipped or the user's, is checked against ``lexicon/gazetteer.schema.json``.
 """
 
 from __future__ import annotations
@@ -28,41 +30,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # jsonschema ships no type information
+
 from service.errors import UserError
-from service.model import ACTOR_KINDS
+from service.extract import tables
 
 SHIPPED = Path(__file__).parent / "lexicon" / "actors.tsv"
-COLUMNS: tuple[str, ...] = ("qid", "name", "kind", "type", "aliases", "adjectives", "part_of", "note")
+# The record a gazetteer file holds: keys, their types and values (``lexicon/gazetteer.schema.json``).
+SCHEMA: dict[str, Any] = json.loads((tables.LEXICON / "gazetteer.schema.json").read_text(encoding="utf-8"))
+COLUMNS: tuple[str, ...] = tuple(SCHEMA["properties"])
 # In the order of the shipped file, which is sorted by type, then by name.
-TYPES: tuple[str, ...] = (
-    "sovereign_state",
-    "territory",
-    "subnational",
-    "city",
-    "international_organisation",
-    "government_body",
-    "party_body",
-    "ngo",
-    "company",
-    "media",
-    "person",
-    "other",
-)
+TYPES: tuple[str, ...] = tuple(SCHEMA["properties"]["type"]["enum"])
 QID_PATTERN = re.compile(r"Q[1-9][0-9]*")
 
-# Forms (names, aliases, adjectives) that more than one shipped entry claims on purpose. Each
-# resolves to none unless the caller says which actor the mention belongs to (``within``).
-AMBIGUOUS: frozenset[str] = frozenset(
-    {
-        "Georgia",  # the country in the Caucasus and the US state
-        "Congo",  # the Republic of the Congo and the Democratic Republic of the Congo
-        "Congolese",
-        "Korea",  # North and South Korea; Chinese prose writes "the DPRK" for the North
-        "Korean",
-        "Ministry of Foreign Affairs",  # every state has one: the document's country decides
-        "Foreign Ministry",
-    }
-)
+# Forms (names, aliases, adjectives) that more than one shipped entry claims on purpose
+# (``lexicon/ambiguous.tsv``). Each resolves to none unless the caller says which actor the mention
+# belongs to (``within``).
+AMBIGUOUS: frozenset[str] = frozenset(row["form"] for row in tables.read_tsv("ambiguous.tsv"))
 
 _TRANSLATE = str.maketrans(
     {
@@ -343,51 +327,81 @@ def _jsonl_records(path: Path, lines: list[str]) -> Iterator[Entry]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UserError(f"{path}:{number}: not a JSON object ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise UserError(f"{path}:{number}: each line must be a JSON object with the keys {', '.join(COLUMNS)}")
-        unknown = sorted(set(record) - set(COLUMNS))
-        if unknown:
-            raise UserError(f"{path}:{number}: unknown keys {unknown}; the keys are {', '.join(COLUMNS)}")
         yield _entry(record, f"{path}:{number}")
 
 
-def _entry(record: dict[str, Any], where: str) -> Entry:
-    """Validate one record (TSV row or JSON object) into an Entry; ``where`` is "file:line"."""
-    name = _text(record.get("name"), where, "name")
-    if not name:
-        raise UserError(f"{where}: the name is missing")
-    qid = _text(record.get("qid"), where, "qid") or None
-    if qid is not None and not QID_PATTERN.fullmatch(qid):
-        raise UserError(f"{where}: {qid!r} is not a Wikidata QID (Q followed by digits); leave it empty when unknown")
-    kind = _text(record.get("kind"), where, "kind")
-    if not kind:
-        raise UserError(f"{where}: the kind is missing (one of {', '.join(ACTOR_KINDS)})")
-    if kind not in ACTOR_KINDS:
-        raise UserError(f"{where}: kind {kind!r} is not one of {', '.join(ACTOR_KINDS)}")
-    type_ = _text(record.get("type"), where, "type") or "other"
-    if type_ not in TYPES:
-        raise UserError(f"{where}: type {type_!r} is not one of {', '.join(TYPES)}")
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    return Draft202012Validator(SCHEMA)
+
+
+def _entry(record: Any, where: str) -> Entry:
+    """Check one record (TSV row or JSON object) against the schema and make it an Entry; ``where`` is
+    "file:line"."""
+    record = _normalised(record)
+    errors = list(_validator().iter_errors(record))
+    if errors:
+        raise UserError(f"{where}: {_message(min(errors, key=_rank), record)}")
     return Entry(
-        qid=qid,
-        name=name,
-        kind=kind,
-        type=type_,
-        aliases=_list(record.get("aliases"), where, "aliases"),
-        adjectives=_list(record.get("adjectives"), where, "adjectives"),
-        part_of=_text(record.get("part_of"), where, "part_of") or None,
-        note=_text(record.get("note"), where, "note") or None,
+        qid=record.get("qid"),
+        name=record["name"],
+        kind=record["kind"],
+        type=record.get("type", "other"),
+        aliases=_list(record.get("aliases")),
+        adjectives=_list(record.get("adjectives")),
+        part_of=record.get("part_of"),
+        note=record.get("note"),
     )
 
 
-def _text(value: Any, where: str, key: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise UserError(f"{where}: {key} must be text, not {type(value).__name__}")
-    return " ".join(value.split())
+def _normalised(record: Any) -> Any:
+    """The record with white space collapsed in its text, and its empty or null values left out (as if absent)."""
+    if not isinstance(record, dict):
+        return record
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        elif isinstance(value, list):
+            value = [" ".join(v.split()) if isinstance(v, str) else v for v in value]
+        if key in COLUMNS and (value is None or value == ""):
+            continue
+        out[key] = value
+    return out
 
 
-def _list(value: Any, where: str, key: str) -> tuple[str, ...]:
-    """A "|"-separated string (TSV) or a list of strings (JSONL)."""
-    items = [_text(v, where, key) for v in value] if isinstance(value, list) else _text(value, where, key).split("|")
-    return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
+def _field(error: Any) -> str:
+    """The key an error is about ("" for the record as a whole)."""
+    if error.validator == "required":
+        return str(next(k for k in error.validator_value if k not in error.instance and repr(k) in error.message))
+    return str(error.path[0]) if error.path else ""
+
+
+def _rank(error: Any) -> tuple[int, int]:
+    """The order errors are reported in: the record, then its keys in column order, a wrong type first."""
+    field = _field(error)
+    return (COLUMNS.index(field) + 1 if field in COLUMNS else 0, 0 if error.validator == "type" else 1)
+
+
+def _message(error: Any, record: Any) -> str:
+    field, value = _field(error), error.instance
+    if not field and error.validator == "type":
+        return f"each line must be a JSON object with the keys {', '.join(COLUMNS)}"
+    if error.validator == "additionalProperties":
+        return f"unknown keys {sorted(set(record) - set(COLUMNS))}; the keys are {', '.join(COLUMNS)}"
+    if error.validator == "required":
+        choices = SCHEMA["properties"][field].get("enum")
+        return f"the {field} is missing" + (f" (one of {', '.join(choices)})" if choices else "")
+    if error.validator == "type":
+        return f"{field} must be text, not {type(value).__name__}"
+    if error.validator == "pattern" and field == "qid":
+        return f"{value!r} is not a Wikidata QID (Q followed by digits); leave it empty when unknown"
+    if error.validator == "enum":
+        return f"{field} {value!r} is not one of {', '.join(error.validator_value)}"
+    return f"{field or 'the record'}: {error.message}"
+
+
+def _list(value: str | list[str | None] | None) -> tuple[str, ...]:
+    """A "|"-separated string (TSV) or a list of strings (JSONL), checked by the schema."""
+    items = value if isinstance(value, list) else (value or "").split("|")
+    return tuple(dict.fromkeys(item.strip() for item in items if item and item.strip()))

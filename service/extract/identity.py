@@ -69,6 +69,11 @@ def acronym_like(text: str) -> bool:
     return len(compact) <= 6 and compact.isupper()
 
 
+def stands_for_state(name: str) -> bool:
+    """A government body that stands for its state or city ("the Government of Kenya", "Embassy of Japan")."""
+    return bool(_collapse().search(re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE)))
+
+
 def unknown_body(name: str, gazetteer: Gazetteer, country: Entry | None) -> Actor:
     """An organisation the gazetteer does not know; "the Ministry of Health" stands for the document's country."""
     name = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from service.extract import tables
 from service.extract.identity import actor_for
@@ -47,10 +48,15 @@ def official_mentions(work: Work, known: list[Mention]) -> list[Mention]:
     by_adjective, official_word = _patterns()
     out: list[Mention] = []
     people = [k.start for k in known if k.actor is not None and k.actor.kind == "person"]
-    for m in by_adjective.finditer(work.text):
-        entry = work.gazetteer.by_adjective(m.group("adj")) or work.lookup(m.group("adj"))
+    at = 0
+    while (m := by_adjective.search(work.text, at)) is not None:
+        entry = _state_of(work, m.group("adj"), m.end("adj"))
         if entry is None or entry.kind != "country":
+            # "Probe\n\nThe Indian High Commissioner": the first capitalised word is no state's; retry from the next
+            following = re.match(r"\S+\s+(?=[A-Z])", work.text[m.start("adj") : m.end()])
+            at = m.end() if following is None else m.start("adj") + following.end()
             continue
+        at = m.end()
         start = m.start() if m.group(0).lower().startswith("the ") else m.start("adj")
         end = min([p for p in people if start < p < m.end()] + [m.end()])  # "… Ambassador to Kyrgyzstan Du Dewen"
         end = start + len(work.text[start:end].rstrip())
@@ -71,6 +77,16 @@ def official_mentions(work: Work, known: list[Mention]) -> list[Mention]:
         found = mention(work, m.start(), place.end, actor, "official")
         out += [found] if found else []
     return out
+
+
+def _state_of(work: Work, adjective: str, end: int) -> Any:
+    """The state an adjective or name names: "Indian", "Japan", or two words ("Sri Lankan", "New Zealand")."""
+    entry = work.gazetteer.by_adjective(adjective) or work.lookup(adjective)
+    following = re.match(rf"\s+({_NAME})", work.text[end : end + 40])
+    if entry is None and following is not None:
+        pair = f"{adjective} {following.group(1)}"
+        entry = work.gazetteer.by_adjective(pair) or work.lookup(pair)
+    return entry
 
 
 def _of_place(work: Work, m: re.Match[str], by_start: dict[int, Mention]) -> Mention | None:

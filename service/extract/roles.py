@@ -29,24 +29,44 @@ from service.extract.work import Mention, Roles, Sentence, Trigger, Work
 from service.model import Actor
 
 PREPOSITIONS = tables.words("prepositions")
+
+
+def _words(name: str) -> frozenset[str]:
+    """A word list of ``lexicon/role_words.tsv``."""
+    for row in tables.read_tsv("role_words.tsv"):
+        if row["set"] == name:
+            return frozenset(row["words"].split())
+    raise KeyError(f"no word list {name!r} in lexicon/role_words.tsv")
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+# ", two American companies,": an apposition between two members of a list
 _APPOSITIVE = re.compile(
-    r",\s*(?:a|an|two|three|four|five|both)\s+(?:[\w&'-]+\s+){0,3}?(?:companies|company|firms|maker|makers|"
-    r"organi[sz]ations?|countries|country|cities|city|groups?|corporations?|agency|agencies)\s*,",
+    rf",\s*(?:{_alternatives(_words('appositive_counts'))})\s+(?:[\w&'-]+\s+){{0,3}}?"
+    rf"(?:{_alternatives(_words('appositive_nouns'))})\s*,",
     re.IGNORECASE,
 )
-_GLUE = frozenset({",", "and", "or", "as", "well", "along", "the", "both", "&", "(", ")", "such", "also"})
-_JOINERS = frozenset({",", "and", "or", "&", "(", "well", "such"})
-_PRONOUNS = frozenset({"them", "him", "her", "it", "me", "each", "other", "themselves", "itself"})
-_AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "be", "been"})
+_GLUE = _words("glue")
+_JOINERS = _words("joiners")
+_PRONOUNS = _words("pronouns")
+_AUX = _words("aux")
 _CLAUSE = tables.words("clause")
 # Words that open a clause of its own after the trigger's: "… to help people … when going to hospitals"
-_CLAUSE_ENDS = frozenset({"when", "while", "whereas", "because", "although", "if", "unless"})
+_CLAUSE_ENDS = _words("clause_ends")
 # A complementizer opens a clause whose subject follows: "announced that China would donate …".
-_THAT = frozenset({"that"})
+_THAT = _words("that")
 # "a request from the Government of Nepal", "at the invitation of": the phrase belongs to the noun.
 _REQUESTS = tables.words("requests")
-_SUBJECT_ONLY = frozenset({"our"})
-_EDGE = frozenset({",", ";", ":", '"', "“", "”", "—", "–"})
+_SUBJECT_ONLY = _words("subject_only")
+_EDGE = _words("edge")
+_CURRENCY_NOUNS = _words("currency_nouns")
+_CLAUSE_ADVERBS = _words("clause_adverbs")
+_RELATIVE = _words("relative")
+_RELATIVE_SKIP = _words("relative_skip")
+_AID_DETERMINERS = _words("aid_determiners")
 
 
 @dataclass
@@ -104,7 +124,7 @@ def _jointly(work: Work, start: int) -> bool:
     return "with" in words and bool(set(words[: words.index("with")]) & _JOINTLY)
 
 
-_JOINTLY = frozenset({"together", "jointly", "cooperation", "partnership", "coordination", "collaboration"})
+_JOINTLY = _words("jointly")
 
 
 def modifier_mention(work: Work, m: Mention) -> bool:
@@ -130,7 +150,7 @@ def _modifier(work: Work, m: Mention) -> bool:
         return True
     if m.token_start > 0 and work.doc[m.token_start - 1].text in tables.function_word_set("missions"):
         return True  # "the U.S. Embassy Tashkent": where the embassy sits, not an actor of the event
-    if following is not None and following.lower_ in ("dollar", "dollars"):
+    if following is not None and following.lower_ in _CURRENCY_NOUNS:
         return True  # "2 million US dollars": a currency, not the United States
     if following is not None and following.is_lower and following.lower_ in tables.function_word_set("name_modifies"):
         return True  # "USAID partners CARE and Save the Children": the partners are named after it
@@ -159,8 +179,21 @@ def _joined(work: Work, group: list[Mention], right: Mention, sentence: Sentence
     words = [w.lower() for w in re.findall(r"\w+|[^\w\s]", gap)]
     if not (words and all(w in _GLUE for w in words) and any(w in _JOINERS for w in words)):
         return False
+    if "," in words and _reporter(work, right):
+        return False  # "… to Bangladesh, the U.S. embassy in Dhaka said": the source, not one more recipient
     # "…to 34 sister city leaders, and the city donated …": a new subject starts a new list
     return not (_starts_clause(work, right, triggers) and _governor(work, group[0], sentence, triggers)[0] != "subject")
+
+
+def _reporter(work: Work, m: Mention) -> bool:
+    """The mention is the subject of a reporting verb ("the embassy in Dhaka said", "Cambodia's ministry said")."""
+    barriers = set(work.barriers)
+    for i in range(m.token_end, min(len(work.doc), m.token_end + 6)):
+        if i in barriers:
+            return True
+        if work.doc[i].is_punct and work.doc[i].text not in ("'s", "’s"):
+            return False
+    return False
 
 
 def _starts_clause(work: Work, m: Mention, triggers: list[Trigger]) -> bool:
@@ -171,7 +204,7 @@ def _starts_clause(work: Work, m: Mention, triggers: list[Trigger]) -> bool:
         if i in starts:
             return True
         word = work.doc[i].lower_
-        if not (word in _AUX or word.endswith("ly") or word in {"also", "then", "has", "have", "promptly"}):
+        if not (word in _AUX or word.endswith("ly") or word in _CLAUSE_ADVERBS):
             return False
         i += 1
     return False
@@ -251,7 +284,10 @@ def assign(work: Work, sentence: Sentence, triggers: list[Trigger], lists: list[
                 if slot == "from" and trigger.frame == "give" and m.actor is not None and m.actor.group:
                     continue  # "flew ventilators from its municipal clinics": where the aid came from
                 if role == "places" and (
-                    m.source == "reference" or m.actor is None or (m.actor.group and m.actor.count is None)
+                    m.source == "reference"
+                    or m.actor is None
+                    or (m.actor.group and m.actor.count is None)
+                    or m.actor.kind == "person"  # "deployed 50 rescue workers": the people sent are no place
                 ):
                     continue
                 if m.actor is not None:
@@ -337,7 +373,7 @@ def _slot(
 def _after_aid_word(work: Work, start: int) -> bool:
     """The list's preposition follows an aid noun ("assistance to", "deliveries to the Republic of …")."""
     k = start - 1
-    while k > 0 and work.doc[k].lower_ in ("the", "all", "its", "their"):
+    while k > 0 and work.doc[k].lower_ in _AID_DETERMINERS:
         k -= 1
     return k > 0 and work.doc[k - 1].lower_ in tables.word_classes().get("aid", frozenset())
 
@@ -346,9 +382,9 @@ def relative(work: Work, trigger: Trigger) -> bool:
     """ "the states that have offered assistance": the verb of a relative clause has the noun before "that" as its
     subject, not the subject of the sentence."""
     k = trigger.token_start - 1
-    while k > 0 and (work.doc[k].lower_ in _AUX or work.doc[k].lower_ in ("already", "also", "so", "far")):
+    while k > 0 and (work.doc[k].lower_ in _AUX or work.doc[k].lower_ in _RELATIVE_SKIP):
         k -= 1
-    return k > 0 and work.doc[k].lower_ in ("that", "which", "who") and work.doc[k - 1].is_alpha and not trigger.nominal
+    return k > 0 and work.doc[k].lower_ in _RELATIVE and work.doc[k - 1].is_alpha and not trigger.nominal
 
 
 def _subjects(work: Work, trigger: Trigger, lists: list[MentionList], triggers: list[Trigger]) -> list[MentionList]:

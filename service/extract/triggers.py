@@ -11,9 +11,10 @@ only through a verb ("Partner city Beijing sends …"), never through a noun alo
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+from lemminflect import getInflection  # type: ignore[import-untyped]  # lemminflect ships no type information
 from spacy.matcher import PhraseMatcher
 
 from service.extract import tables
@@ -28,31 +29,24 @@ _BULLET = re.compile(r"\s*[-•*–·]\s")
 _HEADER = re.compile(r"^\s*(?:date|source|author|topics?|subjects?|editor|tags?|fontsize|published|updated)\s*:", re.I)
 
 
-def inflect(lemma: str) -> set[str]:
-    """Regular forms of an English verb: donate → donate, donates, donated, donating."""
+# Penn Treebank tags of the verb forms a trigger verb is matched in (lemminflect's names for them)
+_VERB_TAGS = ("VB", "VBZ", "VBD", "VBN", "VBG")
+
+
+@cache
+def inflect(lemma: str) -> frozenset[str]:
+    """Every form of an English verb, irregular ones included: donate → donate, donates, donated, donating;
+    send → sent. From lemminflect's tables (shipped in its wheel), by its rules for a verb they lack."""
     forms = {lemma}
-    vowels = "aeiou"
-    cvc = (
-        len(lemma) <= 4
-        and len(lemma) >= 3
-        and lemma[-1] not in vowels + "wxy"
-        and lemma[-2] in vowels
-        and lemma[-3] not in vowels
-    )
-    stem = lemma + lemma[-1] if cvc else lemma
-    if lemma.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(lemma + "es")
-    elif lemma.endswith("y") and lemma[-2] not in vowels:
-        forms.add(lemma[:-1] + "ies")
-    else:
-        forms.add(lemma + "s")
-    if lemma.endswith("e"):
-        forms |= {lemma + "d", (lemma[:-1] if not lemma.endswith("ee") else lemma) + "ing"}
-    elif lemma.endswith("y") and lemma[-2] not in vowels:
-        forms |= {lemma[:-1] + "ied", lemma + "ing"}
-    else:
-        forms |= {stem + "ed", stem + "ing"}
-    return forms
+    for tag in _VERB_TAGS:
+        forms.update(str(form) for form in getInflection(lemma, tag))
+    return frozenset(forms)
+
+
+@cache
+def participles(lemma: str) -> frozenset[str]:
+    """The past participles of a verb ("sent", "lent", "given"; "transferred"), by lemminflect."""
+    return frozenset(str(form) for form in getInflection(lemma, "VBN"))
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +126,7 @@ def find_triggers(work: Work) -> Work:
         # a headline or a bulleted line ("- Deliveries of medical equipment to Belarus") reports no event by a noun
         headline = (bool(title) and " ".join(text.split()) == title) or bool(_BULLET.match(text))
         matches = sorted(by_sentence.get(sentence.index, []), key=lambda m: (m[1], order[m[0]], m[1] - m[2]))
-        for name, start, word_end in matches:
+        for k, (name, start, word_end) in enumerate(matches):
             rule = rules[name]
             end = _particle(work.doc, rule, word_end, sentence.token_end)
             if end is None:
@@ -143,11 +137,56 @@ def find_triggers(work: Work) -> Work:
                 barriers.add(start)  # "exported", "said": no event, but the end of the clause before
                 continue
             trigger = _trigger(work, rule, start, end, sentence, found)
+            if trigger is not None and "object" in rule:
+                trigger = _nearest_object(work, trigger, matches[k + 1 :], rules, sentence, found)
             if trigger is not None:
                 found[start] = trigger
     work.barriers = sorted(barriers - set(found))
     work.triggers = sorted(found.values(), key=lambda t: t.start)
     return work
+
+
+def _nearest_object(
+    work: Work,
+    trigger: Trigger,
+    rest: list[tuple[str, int, int]],
+    rules: dict[str, dict[str, Any]],
+    sentence: Any,
+    found: dict[int, Trigger],
+) -> Trigger:
+    """When the first fitting rule finds its object class only past a comma, a later rule on the same word whose
+    object stands before that comma: "sent 25 tonnes of medical supplies to Sri Lanka, officials said" sends
+    aid, not the officials of the reporting clause (within one phrase the rules' order decides)."""
+    lo, hi = sentence.token_start, sentence.token_end
+    first_at = _object_at(work, rules[trigger.rule], trigger, lo, hi)
+    if trigger.passive or first_at is None:
+        return trigger
+    commas = [i for i in range(trigger.token_end, trigger.token_start + first_at) if work.doc[i].text == ","]
+    if not commas:
+        return trigger
+    best, best_at = trigger, commas[0] - trigger.token_start
+    for name, start, word_end in rest:
+        rule = rules[name]
+        if start != trigger.token_start or "object" not in rule:
+            if start != trigger.token_start:
+                break
+            continue
+        end = _particle(work.doc, rule, word_end, hi)
+        other = None if end is None else _trigger(work, rule, start, end, sentence, found)
+        if other is None:
+            continue
+        at = _object_at(work, rule, other, lo, hi)
+        if at is not None and at < best_at:
+            best, best_at = other, at
+    return best
+
+
+def _object_at(work: Work, rule: dict[str, Any], trigger: Trigger, lo: int, hi: int) -> int | None:
+    """How far the rule's object word stands from the trigger word (in tokens)."""
+    start = trigger.token_start
+    word_end = start + 1 if rule.get("span") == "object" else trigger.token_end
+    at = _object_word(work, rule["object"], start, word_end, lo, hi, trigger.passive)
+    return None if at is None else abs(at - start)
 
 
 def _trigger(
@@ -161,7 +200,7 @@ def _trigger(
     reduced = verb and not rule.get("intransitive") and reduced_passive(doc, start, lo, hi) == "passive"
     if reduced and rule["type"] in ("policy_measure", "cooperation_agreement", "statement_of_support", "meeting"):
         return None  # "the measures taken by", "contracts signed by": a noun described, no event reported
-    passive = verb and (_passive(doc, start, lo) or reduced)
+    passive = verb and (_passive(doc, start, lo, rule["verb"]) or reduced)
     if (passive and rule.get("no_passive")) or not _conditions_hold(work, rule, start, end, lo, hi):
         return None
     if "object" in rule:
@@ -270,6 +309,14 @@ def _subject_head(work: Work, name: str, start: int, lo: int) -> bool:
         i -= 1
     if i >= lo and doc[i].lower_ in words:
         return True
+    if i >= lo and doc[i].text == ",":
+        # "The consignment, which includes 1.5 lakh PPE kits, arrived": the subject stands before the parenthesis
+        comma = next((k for k in range(i - 1, lo, -1) if doc[k].text == ","), None)
+        opener = doc[comma + 1] if comma is not None else None
+        # "The vaccines, donated by Japan, arrived": a participle opens the parenthesis too
+        participle = opener is not None and opener.lower_.endswith("ed") and doc[opener.i + 1].lower_ == "by"
+        if opener is not None and (opener.lower_ in _PARENTHESIS or participle) and doc[opener.i - 2].lower_ in words:
+            return True
     # "A second flight with nutrition products for children is scheduled to leave": the subject opens the clause
     clause = [t.lower_ for t in doc[lo:start]]
     commas = [k for k, w in enumerate(clause) if w == ","]
@@ -278,6 +325,7 @@ def _subject_head(work: Work, name: str, start: int, lo: int) -> bool:
 
 
 _SKIP_TO_SUBJECT = tables.words("skip_to_subject")
+_PARENTHESIS = tables.words("parenthesis_openers")
 
 
 def _not_a_verb(doc: Any, rule: dict[str, Any], start: int, end: int, lo: int, hi: int) -> bool:
@@ -291,11 +339,10 @@ def _not_a_verb(doc: Any, rule: dict[str, Any], start: int, end: int, lo: int, h
     return "particle" not in rule and end < hi and doc[end].lower_ == "of"
 
 
-def _passive(doc: Any, start: int, lo: int) -> bool:
+def _passive(doc: Any, start: int, lo: int, lemma: str) -> bool:
+    """The verb is a past participle of ``lemma`` after a form of "be", adverbs aside ("was promptly sent")."""
     word = doc[start].lower_
-    if not (
-        word.endswith(("ed", "en")) or word in {"sent", "held", "met", "set", "brought", "given", "taken", "flown"}
-    ):
+    if not (word.endswith(("ed", "en")) or word in participles(lemma)):
         return False
     for i in range(start - 1, max(lo, start - 3) - 1, -1):
         if doc[i].lower_ in {"is", "are", "was", "were", "be", "been", "being"}:
@@ -317,6 +364,12 @@ def _object_word(work: Work, name: str, start: int, end: int, lo: int, hi: int, 
             break
         if not passive and i > end and word in verb_forms() and doc[i - 1].lower_ in {"and", "or", ","}:
             break  # "offer … services and provide necessary materials": the object of the next verb
-        if word in words or word in heads or (name == "aid" and _money_at(work, doc[i].idx)):
+        if word in words or word in heads or (name == "aid" and (_money_at(work, doc[i].idx) or _item_ends(doc, i))):
             return i
     return None
+
+
+def _item_ends(doc: Any, i: int) -> bool:
+    """A multi-word aid item ends here ("emergency shelter", "family food packs") though its last word alone is none."""
+    items = tables.aid_items()
+    return any(" ".join(t.lower_ for t in doc[max(0, i - k) : i + 1]) in items for k in (1, 2, 3))

@@ -1,6 +1,8 @@
 """The ``eventgraph`` command: thin click commands over the same core functions the web uses.
 
-Every error the core raises on purpose becomes a one-line message and a non-zero exit.
+Every error the core raises on purpose, and every library error that means bad input (a file
+that cannot be read or written, a text that is not UTF-8, a gold file that is not JSON), becomes
+a one-line message and a non-zero exit. Anything else is a bug and is named as unexpected.
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ import click
 from service import __version__
 from service.config import Settings, from_env
 from service.errors import EventgraphError
+from service.rdf.iris import Iris
+from service.sparql.conneg import DATASET_FORMAT_NAMES, FORMAT_NAMES
 from service.store import Store, open_configured
 
-RESULT_FORMATS = ("json", "csv", "tsv", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+# Library errors that mean the input is at fault, not the program: a path that cannot be read or
+# written (or a full disk, a network that is down), a query or gold file that is not UTF-8, a gold
+# file that is not JSON. A ValueError of any other kind is a bug and must not pass for bad input.
+INPUT_ERRORS: tuple[type[Exception], ...] = (OSError, UnicodeDecodeError, json.JSONDecodeError)
 
 
 def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn every error into click's one-line ``Error: …`` and exit status 1, never a traceback.
 
-    The core's own errors carry their message; anything else (a library's error on a damaged
-    store, a bug) is named by its type and first line.
+    The core's own errors and :data:`INPUT_ERRORS` carry their message; anything else (a bug) is
+    named as unexpected, by its type, so that it never reads as the user's mistake.
     """
 
     @wraps(fn)
@@ -39,7 +45,7 @@ def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except EventgraphError as exc:
             raise click.ClickException(_one_line(exc.message)) from None
-        except (ValueError, OSError) as exc:
+        except INPUT_ERRORS as exc:
             raise click.ClickException(_one_line(str(exc))) from None
         except Exception as exc:  # the promise is one line, whatever failed
             raise click.ClickException(f"unexpected {type(exc).__name__}: {_one_line(str(exc))}") from None
@@ -62,10 +68,14 @@ def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
+    """The settings, with every value checked: a bad one (``EVENTGRAPH_PORT=abc``, a base IRI that
+    is not http(s)) is a one-line error here, before any command starts its work."""
     try:
-        return from_env(**overrides)
-    except ValueError as exc:
+        settings = from_env(**overrides)
+        Iris(settings.base_iri)
+    except ValueError as exc:  # from_env and Iris raise it for a value that is not valid, and only then
         raise click.ClickException(str(exc)) from None
+    return settings
 
 
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
@@ -165,7 +175,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, follow_s
     "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A named query's parameter (repeat)."
 )
 @click.option("--list", "list_named", is_flag=True, help="List the named queries and their parameters.")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS + GRAPH_FORMATS), help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMAT_NAMES)), help="Output format.")
 @store_option
 @click.pass_context
 @_fail_cleanly
@@ -229,23 +239,23 @@ def _describe_named(queries: list[Any]) -> str:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "jsonld"]), default="trig", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(DATASET_FORMAT_NAMES)), default="trig", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 @store_option
 @click.pass_context
 @_fail_cleanly
 def export(ctx: click.Context, fmt: str, output: Path | None, store_path: str | None) -> None:
     """Write the whole dataset, every named graph included."""
-    from service.sparql.cli_output import rdf_format
+    from service.sparql.cli_output import dataset_format
 
     settings = settings_from(ctx, store=store_path)
     store = _open(settings, read_only=True)
     try:
         if output:
             with output.open("wb") as fh:
-                store.dump(fh, rdf_format(fmt))
+                store.dump(fh, dataset_format(fmt))
         else:
-            store.dump(sys.stdout.buffer, rdf_format(fmt))
+            store.dump(sys.stdout.buffer, dataset_format(fmt))
     finally:
         store.close()
 
@@ -276,7 +286,6 @@ def link(
     from service.config import default_data_dir
     from service.linking.run import link_store
     from service.linking.wikidata import WIKIDATA_API, WikidataClient
-    from service.rdf.iris import Iris
 
     settings = settings_from(ctx, store=store_path)
     client = None

@@ -19,8 +19,8 @@ def default_data_dir() -> Path:
     return Path(base) / "eventgraph"
 
 
-def _meta(help: str, env: bool = True) -> dict[str, Any]:
-    return {"help": help, "env": env}
+def _meta(help: str) -> dict[str, Any]:
+    return {"help": help}
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Settings:
         metadata=_meta("SPARQL Update URL of a remote store (default: derived from EVENTGRAPH_STORE)."),
     )
     store_user: str | None = field(default=None, metadata=_meta("User name for a remote store (HTTP basic auth)."))
-    store_password: str | None = field(default=None, metadata=_meta("Password for a remote store.", env=True))
+    store_password: str | None = field(default=None, metadata=_meta("Password for a remote store."))
     base_iri: str = field(
         default="http://localhost:8000/",
         metadata=_meta("Base IRI under which documents, events and actors are minted (end it with '/')."),
@@ -106,9 +106,8 @@ class Settings:
         return replace(self, **clean) if clean else self
 
 
-def _convert(raw: str, current: Any, name: str) -> Any:
-    if isinstance(current, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
+def _convert(raw: str, current: Any) -> Any:
+    """``raw`` as the type of the setting's default (int, float, a space-separated tuple, or text)."""
     if isinstance(current, int):
         return int(raw)
     if isinstance(current, float):
@@ -131,7 +130,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Sett
         key = f"EVENTGRAPH_{f.name.upper()}"
         if key in env and env[key] != "":
             try:
-                values[f.name] = _convert(env[key], getattr(base, f.name), f.name)
+                values[f.name] = _convert(env[key], getattr(base, f.name))
             except ValueError as exc:
                 raise ValueError(f"{key}={env[key]!r} is not valid: {exc}") from None
     return replace(base, **values).with_overrides(**overrides)

@@ -22,7 +22,7 @@ from service.extract.sentences import pipeline as tokenizer_pipeline
 from service.model import Document, Extraction
 from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
-from service.rdf.namespaces import EG
+from service.rdf.namespaces import EG, PROV, sparql_prologue
 from service.store import Store
 
 Upload = tuple[str, str | None, bytes]  # (file name, media type, bytes) of one uploaded document
@@ -68,6 +68,11 @@ class IngestReport:
 
 
 _CHECKSUM_QUERY = "ASK { GRAPH ?g { ?doc ?p ?sum } }"
+# ?g and ?doc are projected: a remote store applies substitutions as a trailing VALUES clause.
+_EVENTS_QUERY = (
+    sparql_prologue({"prov": PROV.iri})
+    + "SELECT ?g ?doc ?e WHERE { GRAPH ?g { ?e prov:wasDerivedFrom ?doc } } ORDER BY ?e"
+)
 
 
 def stored_checksum_matches(store: Store, iris: Iris, document: Document) -> bool:
@@ -82,6 +87,21 @@ def stored_checksum_matches(store: Store, iris: Iris, document: Document) -> boo
         },
     )
     return bool(result)
+
+
+def stored_events(store: Store, iris: Iris, doc_id: str) -> list[str]:
+    """The IRIs of the events stored for a document (derived from it, in its graph), in IRI order.
+
+    What an ``unchanged`` outcome names as its events: the document is not extracted again.
+    """
+    rows = store.query(
+        _EVENTS_QUERY,
+        substitutions={
+            "g": NamedNode(iris.document_graph(doc_id)),
+            "doc": NamedNode(iris.document(doc_id)),
+        },
+    )
+    return [row["e"].value for row in rows]  # type: ignore[union-attr]  # a SELECT: QuerySolutions
 
 
 def gazetteer_for(settings: Settings) -> Gazetteer:
@@ -154,11 +174,6 @@ def extract_document(document: Document, settings: Settings, gazetteer: Gazettee
     if nlp.max_length < limit:
         nlp.max_length = limit
     return extract(document, gazetteer=gazetteer or gazetteer_for(settings))
-
-
-def ingest_upload(data: bytes, name: str, media_type: str | None, store: Store, settings: Settings) -> Outcome:
-    """Ingest an uploaded document (HTTP); refusals raise DocumentRefused."""
-    return ingest_uploads([(name, media_type, data)], store, settings)[0]
 
 
 def ingest_uploads(uploads: Sequence[Upload], store: Store, settings: Settings) -> list[Outcome]:
@@ -261,8 +276,3 @@ def extract_file(path: Path, settings: Settings) -> Extraction:
 
 def _read(path: Path, settings: Settings) -> Document:
     return read_file(path, max_bytes=settings.max_document_bytes, max_chars=settings.max_document_chars)
-
-
-def delete_document(doc_id: str, store: Store, settings: Settings) -> bool:
-    """Remove a document's graph; False when it was not there."""
-    return store.drop_graph(Iris(settings.base_iri).document_graph(doc_id))

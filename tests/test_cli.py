@@ -117,6 +117,53 @@ def test_cli_unexpected_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.
     assert code == 1 and err.strip() == "Error: unexpected KeyError: 'something\\nwent wrong'"
 
 
+def test_cli_a_value_error_from_a_bug_is_not_passed_off_as_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("an invariant broke")
+
+    monkeypatch.setattr("service.sparql.stats.dataset_stats", broken)
+    store = str(tmp_path / "store")
+    run("ingest", str(SEEDS / "000_9bb7eb15379a1141.txt"), "--store", store, "--quiet")
+    code, _, err = run("stats", "--store", store)
+    assert code == 1 and err.strip() == "Error: unexpected ValueError: an invariant broke"
+
+
+def _one_line_user_error(args: list[str], env: dict[str, str] | None = None) -> str:
+    """The message of a command that must fail on the user's input: one line, exit 1, no traceback."""
+    result = CliRunner(env=env).invoke(cli, args)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (args, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in result.output, lines
+    assert "unexpected" not in lines[0], lines
+    return lines[0]
+
+
+def test_cli_bad_input_from_libraries_is_still_a_one_line_user_error(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    run("ingest", str(SEEDS / "000_9bb7eb15379a1141.txt"), "--store", store, "--quiet")
+    latin1 = tmp_path / "query.rq"
+    latin1.write_bytes("SELECT * WHERE { ?s ?p 'café' }".encode("latin-1"))
+    assert "can't decode" in _one_line_user_error(["query", str(latin1), "--store", store])
+    unwritable = tmp_path / "no-such-dir" / "out.trig"
+    message = _one_line_user_error(["export", "--store", store, "-o", str(unwritable)])
+    assert "No such file or directory" in message
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a.txt").write_text("Beijing received masks.", encoding="utf-8")
+    (gold / "a.gold.json").write_text("{not json", encoding="utf-8")
+    _one_line_user_error(["eval", str(gold)])
+
+
+def test_cli_bad_settings_are_a_one_line_user_error(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    message = _one_line_user_error(["stats", "--store", store], env={"EVENTGRAPH_MAX_RESULT_ROWS": "many"})
+    assert message.startswith("Error: EVENTGRAPH_MAX_RESULT_ROWS='many' is not valid")
+    message = _one_line_user_error(["stats", "--store", store], env={"EVENTGRAPH_BASE_IRI": "urn:x:"})
+    assert "base IRI 'urn:x:' must be an absolute http(s) IRI" in message
+
+
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """What `serve` would open the store with; it stops there instead of serving."""

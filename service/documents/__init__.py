@@ -11,7 +11,8 @@ HTML page's metadata, YAML front matter, and a ``NAME.meta.json`` sidecar.
 all; only a leading byte-order mark is dropped, and front matter is cut off — because event
 offsets are character offsets into it. For HTML it is the page's extracted main text.
 
-This package reads files and nothing else: no RDF, no store, no web framework, no extraction.
+This package reads files and nothing else. It must not import RDF libraries, the ontology mapping, the store,
+the extractor, Flask, the web layer or the CLI.
 """
 
 from __future__ import annotations

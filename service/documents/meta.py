@@ -1,29 +1,32 @@
 """Metadata the user states: a ``NAME.meta.json`` sidecar or YAML front matter.
 
 Both carry the same keys (``FIELDS``) and both override what the header scanner guessed.
-Values are checked here, so that a typo in a date or a URL is reported with the file's name
-instead of surfacing later as a wrong graph.
+Values are checked here, against ``meta.schema.json``, so that a typo in a date or a URL is
+reported with the file's name instead of surfacing later as a wrong graph.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # jsonschema ships no type information
 
 from service.documents.dates import parse_iso
 from service.documents.files import open_regular
 from service.errors import DocumentRefused
 
-FIELDS: tuple[str, ...] = ("id", "title", "published", "source", "url", "author", "language")
+# The keys, their types and their values: ``meta.schema.json`` beside this module.
+SCHEMA: dict[str, Any] = json.loads((Path(__file__).parent / "meta.schema.json").read_text(encoding="utf-8"))
+FIELDS: tuple[str, ...] = tuple(SCHEMA["properties"])
 SIDECAR_SUFFIX = ".meta.json"
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+_TEXT = frozenset(("title", "source", "author"))
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 # Static-site generators call the publication date "date"; accept it in front matter only.
 _FRONT_MATTER_ALIASES = {"date": "published"}
@@ -60,11 +63,6 @@ def read_sidecar(document: Path, max_bytes: int) -> dict[str, Any]:
         raise DocumentRefused(f"{where}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise DocumentRefused(f"{where}: invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise DocumentRefused(f"{where}: expected a JSON object with keys {', '.join(FIELDS)}")
-    unknown = sorted(set(data) - set(FIELDS))
-    if unknown:
-        raise DocumentRefused(f"{where}: unknown key {unknown[0]!r}; accepted keys are {', '.join(FIELDS)}")
     return clean(data, where)
 
 
@@ -85,6 +83,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise DocumentRefused(
             f"front matter is not valid YAML{line} ({problem}); remove the --- lines if it is not front matter"
         ) from None
+    except ValueError as exc:  # YAML's own date type, with no such day: "published: 2021-02-30"
+        raise DocumentRefused(f"front matter holds a date that does not exist ({exc})") from None
     if data is not None and not isinstance(data, dict):
         return {}, text  # a leading rule and a paragraph, not front matter
     data = data or {}
@@ -94,56 +94,66 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return clean({k: v for k, v in data.items() if k in FIELDS}, "front matter"), text[match.end() :]
 
 
-def clean(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """Check and normalise metadata values; an explicit null clears a guessed value."""
+def clean(raw: Any, where: str) -> dict[str, Any]:
+    """Check metadata (a parsed JSON or YAML value) against ``meta.schema.json`` and normalise its
+    values; an explicit null clears a guessed value. YAML dates are checked as the ISO text they
+    were written as.
+
+    :raises DocumentRefused: the first problem, as one line naming ``where`` and the key.
+    """
+    data = {key: _iso(value) for key, value in raw.items()} if isinstance(raw, Mapping) else raw
+    errors = list(_validator().iter_errors(data))
+    if errors:
+        raise DocumentRefused(f"{where}: {_message(min(errors, key=_rank), data)}")
     out: dict[str, Any] = {}
-    for key, value in raw.items():
+    for key, value in data.items():
         if value is None:
             out[key] = None
-            continue
-        try:
-            out[key] = _CHECKS[key](value)
-        except ValueError as exc:
-            raise DocumentRefused(f"{where}: {key} {exc}") from None
+        elif key == "published":
+            out[key] = parse_iso(value)
+            if out[key] is None:  # the right form, but no such day (2021-02-30)
+                raise DocumentRefused(f"{where}: {_wrong(key, value)}")
+        elif key in _TEXT:
+            out[key] = _text(value)
+        else:
+            out[key] = value.strip()
     return out
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    return Draft202012Validator(SCHEMA)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value  # a datetime is a date too
+
+
+def _rank(error: Any) -> tuple[int, int]:
+    """The order errors are reported in: the record, then its keys in schema order, a wrong type first."""
+    field = str(error.path[0]) if error.path else ""
+    return (FIELDS.index(field) + 1 if field in FIELDS else 0, 0 if error.validator == "type" else 1)
+
+
+def _message(error: Any, data: Any) -> str:
+    if not error.path and error.validator == "type":
+        return f"expected a JSON object with keys {', '.join(FIELDS)}"
+    if not error.path and error.validator == "additionalProperties":
+        unknown = sorted(set(data) - set(FIELDS))
+        return f"unknown key {unknown[0]!r}; accepted keys are {', '.join(FIELDS)}"
+    if not error.path:
+        return f"the metadata: {error.message}"
+    field = str(error.path[0])
+    return _wrong(field, data[field])
+
+
+def _wrong(field: str, value: Any) -> str:
+    """What is wrong with ``field``'s ``value``, in the schema's words (its ``x-error``)."""
+    template: str = SCHEMA["properties"][field]["x-error"]
+    return f"{field} {template.format(value=repr(value), type=type(value).__name__)}"
+
+
+def _text(value: str | float | list[str]) -> str | None:
+    if isinstance(value, list):
         value = ", ".join(v.strip() for v in value)  # several authors
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"must be a string, not {type(value).__name__}")
     return " ".join(str(value).split()) or None
-
-
-def _published(value: Any) -> date:
-    parsed = parse_iso(value)
-    if parsed is None:
-        raise ValueError(f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)")
-    return parsed
-
-
-def _url(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s/]+\S*", value.strip()):
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value.strip()
-
-
-def _pattern(pattern: re.Pattern[str], expected: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or not pattern.fullmatch(value.strip()):
-            raise ValueError(f"{value!r} is not {expected}")
-        return value.strip()
-
-    return check
-
-
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "id": _pattern(ID_PATTERN, "an id (letters, digits, '.', '_', '-'; at most 100)"),
-    "title": _text,
-    "published": _published,
-    "source": _text,
-    "url": _url,
-    "author": _text,
-    "language": _pattern(_LANGUAGE, "a language tag such as 'en' or 'zh-CN'"),
-}

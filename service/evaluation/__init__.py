@@ -4,7 +4,8 @@ Events match by type and sentence (the system trigger lies in the gold sentence)
 are compared over matched pairs only. The headline figures are events F1, agents F1, recipients F1, aid
 items F1, aid values F1 and dates correct, and their mean, the overall figure (:attr:`Scores.overall`);
 actors F1 (all roles together), places F1 and aid F1 (items with their values) are kept beside them.
-tests/gold/README.md states every rule. Pure Python on purpose: it runs without spaCy, RDF or the web layer.
+tests/gold/README.md states every rule. Pure Python on purpose: it runs without spaCy or RDF.
+It must not import Flask, the web layer or the CLI.
 """
 
 from __future__ import annotations
@@ -205,17 +206,20 @@ def _load_one(path: Path, gold_dir: Path) -> GoldDoc:
     text_path = path.with_name(stem + ".txt")
     if not text_path.is_file():
         raise UserError(f"{path} has no document {text_path.name} beside it")
-    data = json.loads(path.read_text(encoding="utf-8"))
     parts = path.relative_to(gold_dir).parts
-    published = data.get("published")
-    return GoldDoc(
-        id=data.get("doc") or stem,
-        path=text_path,
-        text=text_path.read_text(encoding="utf-8"),
-        events=tuple(Event.from_json(e) for e in data.get("events", [])),
-        published=date.fromisoformat(published) if published else None,
-        split=parts[0] if len(parts) > 1 else "",
-    )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        published = data.get("published")
+        return GoldDoc(
+            id=data.get("doc") or stem,
+            path=text_path,
+            text=text_path.read_text(encoding="utf-8"),
+            events=tuple(Event.from_json(e) for e in data.get("events", [])),
+            published=date.fromisoformat(published) if published else None,
+            split=parts[0] if len(parts) > 1 else "",
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # JSONDecodeError is a ValueError
+        raise UserError(f"{path}: not a gold file ({type(error).__name__}: {error})") from None
 
 
 def score(gold: list[GoldDoc], system: Mapping[str, Sequence[Event]]) -> Scores:

@@ -7,6 +7,9 @@ temporal expressions, aid, triggers, then the events. Rules and word lists are d
 hold triggers (``dependencies.py``), by the small tagger and parser the package ships in
 ``parser/model`` (trained on UD English EWT; ``syntax.py`` loads it; nothing is downloaded). The
 result is deterministic: the same document gives the same events with the same ids in the same order.
+
+It must not import RDF libraries, the ontology mapping, the store, the document readers, Flask, the web
+layer or the CLI.
 """
 
 from __future__ import annotations

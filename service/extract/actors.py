@@ -72,7 +72,7 @@ def find_actors(work: Work) -> Work:
     candidates += _trimmed(work, _organisation_mentions(work), candidates, host)
     candidates += _acronym_mentions(work) + _titled_people(work) + _unknown_acronyms(work)
     candidates += official_mentions(work, candidates)
-    mentions = _short_names(work, _one_name(work, absorb_titles(work, select(candidates))))
+    mentions = _surnames(_short_names(work, _one_name(work, absorb_titles(work, select(candidates)))))
     work.mentions = _offices_of_states(work, mentions)
     return work
 
@@ -192,6 +192,21 @@ def _one_name(work: Work, mentions: list[Mention]) -> list[Mention]:
 _NAMED = frozenset({"gazetteer", "acronym"})
 
 
+def _surnames(mentions: list[Mention]) -> list[Mention]:
+    """A person named by the surname alone ("President Zelenskyy", "Minister Motegi") is the person the document
+    names in full ("Volodymyr Zelenskyy", "Mr. Toshimitsu Motegi"), when exactly one such person is named."""
+    people = {m.actor.name: m.actor for m in mentions if m.actor is not None and m.actor.kind == "person"}
+    out = []
+    for m in mentions:
+        actor = m.actor
+        if actor is not None and actor.kind == "person" and " " not in actor.name:
+            full = [a for name, a in people.items() if " " in name and name.split()[-1] == actor.name]
+            if len(full) == 1:
+                m = replace(m, actor=replace(full[0], mention=actor.mention))
+        out.append(m)
+    return out
+
+
 def select(candidates: list[Mention]) -> list[Mention]:
     """Non-overlapping mentions, the longest first, in text order."""
     kept: list[Mention] = []
@@ -250,6 +265,7 @@ def _expansion(words: list[str], abbr: str) -> str | None:
 
 
 _NOT_NAMES = frozenset({"the", "a", "an", "hon", "honourable", "honorable"})
+_LEADER_TITLES = tables.function_word_set("leader_titles")
 _LINKS = frozenset({"of", "for", "and", "the", "on", "in", "&"})
 
 
@@ -479,8 +495,10 @@ def _titled_people(work: Work) -> list[Mention]:
     for word in re.finditer(r"\b[A-Z][\w.-]*", work.text):
         title = word.group(0).lower()
         m = (name.match(work.text, word.end()) or set_off.match(work.text, word.end())) if title in titles else None
-        if m is None and title in honorifics:
-            m = single.match(work.text, word.end())
+        if m is None and (title in honorifics or title in _LEADER_TITLES):
+            m = single.match(work.text, word.end())  # "Dr. Saidaliev", "President Zelenskyy", "Minister Motegi"
+            if m is not None and (m.group(1).isupper() or work.lookup(m.group(1)) is not None):
+                m = None  # a word in capitals is an acronym; a known name ("President Trump") is the gazetteer's
         if m is None or any(w.lower() in titles | tables.org_words() for w in m.group(1).split()):
             continue
         start, person = m.start(1), m.group(1)

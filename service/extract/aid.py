@@ -290,6 +290,14 @@ def _item(work: Work, head: int, lo: int, quantities: list[Quantity]) -> AidMent
         start -= 1
     if start - 2 >= lo and _capitalised(doc[start - 1]) and doc[start - 2].lower_ == "of" and doc[head].is_lower:
         start -= 1  # "doses of Sinopharm vaccine", "of AstraZeneca vaccine": the brand belongs to the item
+    elif (
+        start - 3 >= lo
+        and doc[start - 1].lower_ in ("'s", "’s")
+        and _capitalised(doc[start - 2])
+        and doc[start - 3].lower_ == "of"
+        and doc[head].is_lower
+    ):
+        start -= 2  # "doses of AstraZeneca's vaccine": the maker's name belongs to the item
     while start < head and doc[start].lower_ in ("and", "or", "-"):
         start += 1  # "the government and relief": the conjunction joins two phrases, it is not part of the item
     words = doc[start : head + 1].text
@@ -316,6 +324,8 @@ def _modifier_shape(doc: Any, i: int) -> bool:
         return True
     if re.fullmatch(r"\d+", text):
         return i > 0 and doc[i - 1].text == "-"
+    if re.fullmatch(r"[A-Z]{2,5}", text) and i + 1 < len(doc) and doc[i + 1].is_lower:
+        return True  # "PPE kits", "ICU beds", "PCR tests" (an actor's acronym is a name, excluded by the caller)
     return bool(re.fullmatch(r"[A-Z]{2,}", text)) and i + 1 < len(doc) and doc[i + 1].text == "-"
 
 
@@ -414,7 +424,9 @@ def _merge_items(items: list[AidMention], text: str = "") -> list[AidMention]:
     for item in items:
         if out and text and re.fullmatch(r"\s*\(\s*", text[out[-1].end : item.start]) and _abbreviates(item, out[-1]):
             continue
-        if out and item.start <= out[-1].end and item.aid.quantity is None and out[-1].aid.quantity is not None:
+        if out and item.start <= out[-1].start and item.end >= out[-1].end:
+            out.pop()  # "3 million doses of AstraZeneca's vaccine": the whole item holds the unit word
+        elif out and item.start <= out[-1].end and item.aid.quantity is None and out[-1].aid.quantity is not None:
             prev = out.pop()
             item = AidMention(
                 prev.start,

@@ -314,11 +314,29 @@ def _own_time(work: Work, trigger: Trigger) -> TimeMention | None:
     triggers = [t for t in work.triggers if t.sentence == trigger.sentence]
     if not times or not triggers:
         return None
-    owned = [t for t in times if _owner(work, t, triggers) is trigger and not _later_clause(work, trigger, t)]
+    owned = [
+        t
+        for t in times
+        if _owner(work, t, triggers) is trigger
+        and not _later_clause(work, trigger, t)
+        and not (trigger.planned and _report_time(work, trigger, t))
+    ]
     after = [t for t in owned if t.start >= trigger.end]
     opening = [t for t in times if t.end <= triggers[0].start]
     candidates = after or owned[::-1] or opening[::-1]
     return candidates[0] if candidates else None
+
+
+def _report_time(work: Work, trigger: Trigger, time: TimeMention) -> bool:
+    """ "'We will send 100 doctors,' the minister said on Tuesday": the day of the saying, after the trigger and
+    right after a reporting verb, does not date what is promised."""
+    if time.start < trigger.end:
+        return False
+    said = [b for b in work.barriers if trigger.end <= work.doc[b].idx < time.start]
+    if not said:
+        return False
+    verb = work.doc[said[-1]]
+    return len(work.text[verb.idx + len(verb) : time.start].split()) <= 2  # "said on Tuesday", "said late on Friday"
 
 
 def _later_clause(work: Work, trigger: Trigger, time: TimeMention) -> bool:

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # jsonschema ships no type information
+from jsonschema.validators import validator_for  # type: ignore[import-untyped]  # jsonschema ships no type information
 
 from service.errors import UserError
 from service.extract import tables
@@ -332,7 +332,8 @@ def _jsonl_records(path: Path, lines: list[str]) -> Iterator[Entry]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
-    return Draft202012Validator(SCHEMA)
+    """The validator of the draft the schema names in its ``$schema``."""
+    return validator_for(SCHEMA)(SCHEMA)
 
 
 def _entry(record: Any, where: str) -> Entry:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from service.extract import tables
 from service.extract.actors import gazetteer_matcher, mention, select
@@ -119,9 +120,25 @@ def _target(work: Work, target: str) -> Actor | None:
         return work.city
     if target == "country":
         return actor_for(work.country, work.gazetteer) if work.country else None
+    if target == "own_state":  # "the Prime Minister" in a government's own release: its state (guidelines, rule 36)
+        return _publisher_state(work)
     if target == "host":  # "local authorities" in a donor's release: the country helped, not the publisher's
         host = work.doc.user_data.get("eventgraph.host_country")
         return actor_for(host, work.gazetteer) if host else None
+    return None
+
+
+def _publisher_state(work: Work) -> Actor | None:
+    """The state whose government publishes the document: the author when it is a state, else the state its
+    government web address names (``lexicon/government_domains.tsv``: "www.gov.uk" → the United Kingdom)."""
+    if work.author is not None and work.author.kind == "country":
+        return work.author
+    host = (urlsplit(work.document.url or "").hostname or "").lower()
+    for row in tables.read_tsv("government_domains.tsv"):
+        suffix = row["domain"]
+        if host == suffix or host.endswith("." + suffix):
+            entry = work.lookup(row["state"])
+            return actor_for(entry, work.gazetteer) if entry is not None else None
     return None
 
 

@@ -115,7 +115,9 @@ def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> li
 
 def _aid_named(work: Work, m: Mention) -> bool:
     """ "600 Sets of Personal Protective Equipment": a capitalised aid item read as an unknown organisation."""
-    return m.source == "organisation" and any(a.start <= m.start and m.end <= a.end for a in work.aid)
+    # and "doses of AstraZeneca's vaccine": a maker named inside the item
+    named = m.source == "organisation" or (m.actor is not None and m.actor.kind == "company")
+    return named and any(a.start <= m.start and m.end <= a.end for a in work.aid)
 
 
 def _jointly(work: Work, start: int) -> bool:

@@ -1,46 +1,38 @@
-"""Format names as users type them (``--format turtle``) → pyoxigraph formats, and serialisation."""
+"""Query results as bytes in a format named as users type it (``--format turtle``).
+
+The names are those of :mod:`service.sparql.conneg`, the one table of the formats served.
+"""
 
 from __future__ import annotations
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat
 
 from service.errors import UserError
+from service.sparql.conneg import DATASET_FORMAT_NAMES, GRAPH_FORMAT_NAMES, RESULT_FORMAT_NAMES
 from service.store import QueryResult
 
-RESULT_FORMATS: dict[str, QueryResultsFormat] = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, RdfFormat] = {
-    "turtle": RdfFormat.TURTLE,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nquads": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
 
-
-def rdf_format(name: str) -> RdfFormat:
+def dataset_format(name: str) -> RdfFormat:
+    """The dataset format (named graphs kept) called ``name``: what a whole store is exported as."""
     try:
-        return GRAPH_FORMATS[name]
+        return DATASET_FORMAT_NAMES[name]
     except KeyError:
-        raise UserError(f"unknown RDF format {name!r}: use one of {', '.join(GRAPH_FORMATS)}") from None
+        raise UserError(f"unknown dataset format {name!r}: use one of {', '.join(DATASET_FORMAT_NAMES)}") from None
 
 
 def serialize_result(result: QueryResult, name: str | None) -> bytes:
     """Serialise a query result; SELECT/ASK default to JSON, CONSTRUCT/DESCRIBE to Turtle."""
     if isinstance(result, QuerySolutions | QueryBoolean):
-        fmt = RESULT_FORMATS.get(name or "json")
+        fmt = RESULT_FORMAT_NAMES.get(name or "json")
         if fmt is None:
-            raise UserError(f"--format {name} does not fit a SELECT/ASK result: use one of {', '.join(RESULT_FORMATS)}")
+            names = ", ".join(RESULT_FORMAT_NAMES)
+            raise UserError(f"--format {name} does not fit a SELECT/ASK result: use one of {names}")
         data = result.serialize(format=fmt)
     else:
-        graph_fmt = GRAPH_FORMATS.get(name or "turtle")
+        graph_fmt = GRAPH_FORMAT_NAMES.get(name or "turtle")
         if graph_fmt is None:
-            raise UserError(f"--format {name} does not fit a graph result: use one of {', '.join(GRAPH_FORMATS)}")
+            names = ", ".join(GRAPH_FORMAT_NAMES)
+            raise UserError(f"--format {name} does not fit a graph result: use one of {names}")
         data = result.serialize(format=graph_fmt)
     assert data is not None  # no output given: serialize returns the bytes
     return data

@@ -1,7 +1,9 @@
-"""Content negotiation over pyoxigraph's own format objects: one negotiator for results and graphs.
+"""Content negotiation over pyoxigraph's own format objects: one negotiator for results and graphs,
+and the one table of the formats served, by the short names users type.
 
 A format is a :class:`pyoxigraph.QueryResultsFormat` or :class:`pyoxigraph.RdfFormat`; the
-library knows their media types and common aliases (``application/json``, ``text/xml`` …).
+library knows their media types, file extensions and common aliases (``application/json``,
+``text/xml`` …). Headers are split by werkzeug's parsers.
 """
 
 from __future__ import annotations
@@ -10,31 +12,21 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
+from werkzeug.http import parse_list_header, parse_options_header
 
 from service.errors import NotAcceptable
 
 F = TypeVar("F", QueryResultsFormat, RdfFormat)
 
-RESULT_FORMATS: tuple[QueryResultsFormat, ...] = (
-    QueryResultsFormat.JSON,
-    QueryResultsFormat.XML,
-    QueryResultsFormat.CSV,
-    QueryResultsFormat.TSV,
-)
-GRAPH_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat.TURTLE,
-    RdfFormat.N_TRIPLES,
-    RdfFormat.RDF_XML,
-    RdfFormat.JSON_LD,
-    RdfFormat.N_QUADS,
-    RdfFormat.TRIG,
-)
-# The `format` parameter, for clients that cannot set Accept.
-FORMAT_NAMES: dict[str, QueryResultsFormat | RdfFormat] = {
+# The formats served, by the short name of ``format=`` (HTTP) and ``--format`` (CLI), in the order
+# negotiation prefers them; every other list of formats is derived from these two.
+RESULT_FORMAT_NAMES: dict[str, QueryResultsFormat] = {
     "json": QueryResultsFormat.JSON,
     "xml": QueryResultsFormat.XML,
     "csv": QueryResultsFormat.CSV,
     "tsv": QueryResultsFormat.TSV,
+}
+GRAPH_FORMAT_NAMES: dict[str, RdfFormat] = {
     "turtle": RdfFormat.TURTLE,
     "ntriples": RdfFormat.N_TRIPLES,
     "rdfxml": RdfFormat.RDF_XML,
@@ -42,36 +34,42 @@ FORMAT_NAMES: dict[str, QueryResultsFormat | RdfFormat] = {
     "nquads": RdfFormat.N_QUADS,
     "trig": RdfFormat.TRIG,
 }
+FORMAT_NAMES: dict[str, QueryResultsFormat | RdfFormat] = {**RESULT_FORMAT_NAMES, **GRAPH_FORMAT_NAMES}
+RESULT_FORMATS: tuple[QueryResultsFormat, ...] = tuple(RESULT_FORMAT_NAMES.values())
+GRAPH_FORMATS: tuple[RdfFormat, ...] = tuple(GRAPH_FORMAT_NAMES.values())
+# The formats that hold named graphs: what a whole dataset is exported as.
+DATASET_FORMAT_NAMES: dict[str, RdfFormat] = {n: f for n, f in GRAPH_FORMAT_NAMES.items() if f.supports_datasets}
 
 
 def base_type(media_type: str) -> str:
     """``text/csv`` from ``text/csv; charset=utf-8``."""
-    return media_type.split(";")[0].strip().lower()
+    return parse_options_header(media_type)[0].lower()
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """(media range, q) pairs of an Accept header, best first; ties keep the header's order.
 
+    werkzeug splits the header; the order is kept here because werkzeug's ``Accept`` ranks
+    specific ranges before wildcards whatever their q. A malformed q counts as 0.
+
     >>> parse_accept("text/html;q=0.5, application/json")
     [('application/json', 1.0), ('text/html', 0.5)]
     """
     ranges = []
-    for position, item in enumerate((header or "").split(",")):
-        kind, *params = item.split(";")
-        kind = kind.strip().lower()
-        if not kind:
-            continue
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((position, kind, q))
-    ranges.sort(key=lambda r: (-r[2], r[0]))
-    return [(kind, q) for _, kind, q in ranges]
+    for item in parse_list_header(header or ""):
+        kind, params = parse_options_header(item)
+        if kind:
+            ranges.append((kind.lower(), _quality(params.get("q"))))
+    return sorted(ranges, key=lambda r: -r[1])  # sorted() is stable: ties keep the header's order
+
+
+def _quality(value: str | None) -> float:
+    if value is None:
+        return 1.0
+    try:
+        return max(0.0, min(1.0, float(value)))
+    except ValueError:
+        return 0.0
 
 
 def _matches(media_range: str, fmt: QueryResultsFormat | RdfFormat) -> bool:

@@ -12,6 +12,7 @@ Names are looked up among the loaded files, never turned into paths.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # jsonschema ships no type information
 from pyoxigraph import Literal
 
 from service.errors import NotFound, StoreUnavailable, UserError
@@ -34,7 +36,11 @@ from service.store import QueryResult, Store
 
 QUERIES_DIR = folder("queries")
 NAME = re.compile(r"^[a-z0-9_-]+$")
-DECORATORS = ("summary", "description", "tags", "defaults", "enumerate", "params", "month_keys")
+# What a header may say, and in what shape: ``query_header.schema.json`` beside this module.
+HEADER_SCHEMA: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "query_header.schema.json").read_text(encoding="utf-8")
+)
+DECORATORS: tuple[str, ...] = tuple(HEADER_SCHEMA["properties"])
 RESERVED = ("format",)  # request parameters the API keeps for itself
 
 Param = P.Param
@@ -130,8 +136,8 @@ def parse_query(name: str, text: str) -> NamedQuery:
     header = _header(name, text)
     tokens = tokenize(text)
     form = query_form(tokens)
-    if not isinstance(header.get("summary"), str) or form is None:
-        raise ValueError(f"{name}.rq needs a '#+ summary:' line and a SELECT, CONSTRUCT, ASK or DESCRIBE query")
+    if form is None:
+        raise ValueError(f"{name}.rq needs a '#+ summary:' line and a {_FORMS} query")
     params = _with_header(name, _declared(name, tokens), header)
     month_keys = _month_keys(name, header.get("month_keys"), params, tokens)
     where_at = _where_at(tokens)
@@ -151,18 +157,65 @@ def parse_query(name: str, text: str) -> NamedQuery:
     )
 
 
+_FORMS = "SELECT, CONSTRUCT, ASK or DESCRIBE"
+
+
 def _header(name: str, text: str) -> dict[str, Any]:
+    """The header, checked against ``query_header.schema.json``.
+
+    :raises ValueError: the first problem, as one line naming the file and the decorator.
+    """
     lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
     try:
-        header = yaml.safe_load("\n".join(lines)) or {}
+        header = _plain(yaml.safe_load("\n".join(lines)) or {})
     except yaml.YAMLError as exc:
-        raise ValueError(f"{name}.rq: the '#+' header is not valid YAML: {exc}") from None
-    if not isinstance(header, dict):
-        raise ValueError(f"{name}.rq: the '#+' header must be 'key: value' lines")
-    unknown = sorted(set(header) - set(DECORATORS))
-    if unknown:
-        raise ValueError(f"{name}.rq: unknown decorator {', '.join(unknown)} (supported: {', '.join(DECORATORS)})")
-    return header
+        problem = " ".join(str(exc).split())
+        raise ValueError(f"{name}.rq: the '#+' header is not valid YAML: {problem}") from None
+    except ValueError as exc:  # YAML's own date type, with no such day
+        raise ValueError(f"{name}.rq: the '#+' header holds a date that does not exist ({exc})") from None
+    errors = list(_header_validator().iter_errors(header))
+    if errors:
+        raise ValueError(f"{name}.rq{_header_message(min(errors, key=_rank), header)}")
+    return dict(header)
+
+
+@functools.lru_cache(maxsize=1)
+def _header_validator() -> Any:
+    return Draft202012Validator(HEADER_SCHEMA)
+
+
+def _plain(value: Any) -> Any:
+    """YAML's dates as the text they were written as (``2020-01-01``): parameters take what a user types."""
+    if isinstance(value, date):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _rank(error: Any) -> tuple[int, int]:
+    """The order errors are reported in: the header as a whole, then its decorators in schema order."""
+    decorator = str(error.path[0]) if error.path else ""
+    return (DECORATORS.index(decorator) + 1 if decorator in DECORATORS else 0, len(error.path))
+
+
+def _header_message(error: Any, header: Any) -> str:
+    """One line, after the file's name, in the words of the deepest ``x-error`` on the failing path."""
+    if not error.path and error.validator == "type":
+        return ": the '#+' header must be 'key: value' lines"
+    if not error.path and error.validator == "additionalProperties":
+        unknown = sorted(set(header) - set(DECORATORS))
+        return f": unknown decorator {', '.join(unknown)} (supported: {', '.join(DECORATORS)})"
+    if not error.path and error.validator == "required":
+        return f" needs a '#+ summary:' line and a {_FORMS} query"
+    words, schema = None, HEADER_SCHEMA
+    for step in error.absolute_schema_path:
+        schema = schema[step] if isinstance(schema, dict | list) else None
+        if isinstance(schema, dict) and "x-error" in schema:
+            words = schema["x-error"]
+    return f": {words or error.message}"
 
 
 def _declared(name: str, tokens: list[Token]) -> dict[str, Param]:
@@ -183,9 +236,7 @@ def _with_header(name: str, declared: dict[str, Param], header: dict[str, Any]) 
     """Attach the defaults, enumerations and descriptions of the header to the parameters."""
     extra: dict[str, dict[str, Any]] = {n: {} for n in declared}
     for key, field_name in (("defaults", "default"), ("enumerate", "enum"), ("params", "description")):
-        for item in header.get(key) or ():
-            if not isinstance(item, dict) or len(item) != 1:
-                raise ValueError(f"{name}.rq: '#+ {key}' lists '- name: value' items (inline values only)")
+        for item in header.get(key) or ():  # single-key objects: the schema checked
             ((param, value),) = item.items()
             if param not in declared:
                 raise ValueError(f"{name}.rq: '#+ {key}' names {param}, which is no parameter of the query")
@@ -208,18 +259,14 @@ def _with_header(name: str, declared: dict[str, Param], header: dict[str, Any]) 
 def _scalar(value: Any, field_name: str) -> Any:
     # YAML reads 2020-01-01 as a date and 12 as an int; parameters take the text a user would type.
     if field_name == "enum":
-        if not isinstance(value, list):
-            raise ValueError("'#+ enumerate' gives each parameter a list of values")
-        return [str(v) for v in value]
+        return [str(v) for v in value]  # a list: the schema checked
     return " ".join(str(value).split()) if field_name == "description" else str(value)
 
 
 def _month_keys(name: str, spec: Any, params: tuple[Param, ...], tokens: list[Token]) -> MonthKeys | None:
     if spec is None:
         return None
-    if not isinstance(spec, dict) or set(spec) != {"variable", "from", "to"}:
-        raise ValueError(f"{name}.rq: '#+ month_keys' needs 'variable', 'from' and 'to'")
-    keys = MonthKeys(str(spec["variable"]), str(spec["from"]), str(spec["to"]))
+    keys = MonthKeys(spec["variable"], spec["from"], spec["to"])  # three names: the schema checked
     dates = {p.name for p in params if p.datatype == "date"}
     if keys.start not in dates or keys.end not in dates:
         raise ValueError(f"{name}.rq: '#+ month_keys' needs two xsd_date parameters, not {keys.start}, {keys.end}")

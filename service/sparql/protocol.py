@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pyoxigraph import NamedNode
+from werkzeug.http import parse_options_header
 
 from service.errors import QueryError, UnsupportedMediaType
 from service.sparql.conneg import FORMAT_NAMES
@@ -63,12 +64,8 @@ def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
     """(lower-case media type, parameters) of a Content-Type header."""
     if not content_type:
         return "", {}
-    kind, *rest = content_type.split(";")
-    params = {}
-    for item in rest:
-        key, _, value = item.partition("=")
-        params[key.strip().lower()] = value.strip().strip('"')
-    return kind.strip().lower(), params
+    kind, params = parse_options_header(content_type)
+    return kind.strip().lower(), {key.lower(): value for key, value in params.items()}
 
 
 def parse_operation(method: str, args: Params, form: Params, headers: Headers, body: bytes) -> Operation:

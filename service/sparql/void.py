@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from service.rdf.namespaces import EG, PREFIXES, SEM
-from service.sparql.stats import dataset_stats
-from service.store import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -52,18 +48,3 @@ def void_description(dataset: str, endpoint: str, base_iri: str, stats: dict[str
             Triple(part, _void("entities"), Literal(stats.get(figure, 0))),
         ]
     return out
-
-
-class StatsCache:
-    """The dataset's figures, computed once per store generation (counting scans the whole store)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: int | None = None
-        self._value: dict[str, int] = {}
-
-    def get(self, store: Store, generation: int) -> dict[str, int]:
-        with self._lock:
-            if self._key != generation:
-                self._value, self._key = dataset_stats(store), generation
-            return self._value

@@ -1,9 +1,9 @@
 """Storage: quads in, SPARQL out, behind one narrow interface.
 
 Backends implement :class:`Store`; :func:`open_store` picks one from the location.
-This package knows nothing of the ontology, the extractor or the web layer: it moves
-quads and runs SPARQL. Results are pyoxigraph's result objects whatever the backend,
-so callers serialise them one way.
+It moves quads and runs SPARQL, knowing nothing of what they mean. Results are pyoxigraph's
+result objects whatever the backend, so callers serialise them one way. This package must
+not import the ontology mapping, the extractor, the document readers, Flask, the web layer or the CLI.
 """
 
 from __future__ import annotations

@@ -12,20 +12,22 @@ atomically, and a default graph that is the union of the named graphs (Oxigraph
 
 from __future__ import annotations
 
+import io
+import itertools
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
+from urllib.parse import quote
 
 import requests
 from pyoxigraph import (
-    DefaultGraph,
     NamedNode,
     Quad,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Store,
-    Triple,
     parse,
     parse_query_results,
     serialize,
@@ -40,6 +42,12 @@ from service.store import QueryResult, values_clause
 # among them) answer a request on a long-idle keep-alive connection with a spurious error.
 IDLE_RECONNECT_SECONDS = 20.0
 BATCH_QUADS = 50_000
+# A dump is read and written in pieces of this size: what it holds of the dataset at any moment.
+CHUNK_BYTES = 64 * 1024
+# The SELECT of a dump asks for the most compact results format first (the rows are quads).
+RESULTS_ACCEPT = (
+    "text/tab-separated-values, application/sparql-results+json;q=0.9, application/sparql-results+xml;q=0.8"
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +128,13 @@ class RemoteStore:
         accept: str | None = None,
         *,
         repeatable: bool = True,
+        stream: bool = False,
+        absent_ok: bool = False,
     ) -> requests.Response:
-        """POST the body (GET when it is None), with the errors every caller needs mapped."""
+        """POST the body (GET when it is None), with the errors every caller needs mapped.
+
+        ``stream`` leaves the body unread (the caller reads it and closes the response);
+        ``absent_ok`` returns a 404 answer instead of raising (a graph that does not exist)."""
         if time.monotonic() - self._last_use > IDLE_RECONNECT_SECONDS:
             self._session.close()
             self._once.close()
@@ -133,9 +146,10 @@ class RemoteStore:
             headers["Accept"] = accept
         try:
             if body is None:
-                resp = session.get(url, headers=headers, timeout=self._timeout)
+                resp = session.get(url, headers=headers, timeout=self._timeout, stream=stream)
             else:
-                resp = session.post(url, data=body.encode("utf-8"), headers=headers, timeout=self._timeout)
+                data = body.encode("utf-8")
+                resp = session.post(url, data=data, headers=headers, timeout=self._timeout, stream=stream)
         except requests.exceptions.Timeout:
             raise StoreUnavailable(f"the store at {url} did not answer in time") from None
         except requests.exceptions.RequestException as exc:
@@ -143,6 +157,8 @@ class RemoteStore:
         finally:
             self._last_use = time.monotonic()
             self.requests += 1
+        if absent_ok and resp.status_code == 404:
+            return resp
         if resp.status_code in (400, 422):
             raise QueryError(f"the store refused the request: {resp.text.strip()[:500]}")
         if resp.status_code in (401, 403):
@@ -218,29 +234,62 @@ class RemoteStore:
         return bool(self.query(f"ASK {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"))
 
     def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
-        scratch = Store()
-        if graph:
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
-            scratch.extend(Quad(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[union-attr]  # a SELECT: QuerySolutions
-            scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
-            return
-        scratch.extend(Quad(*t) for t in self._default_graph())
-        if format.supports_datasets:
-            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            scratch.extend(Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr]  # a SELECT: QuerySolutions
-        scratch.dump(output, format, from_graph=None if format.supports_datasets else DefaultGraph())
+        """Stream the dataset (or one graph) from the server to ``output``, never holding it whole.
 
-    def _default_graph(self) -> list[Triple]:
+        Where the Graph Store endpoint is known it is read with the Graph Store Protocol (one GET);
+        otherwise by SPARQL (CONSTRUCT for triples, SELECT for the quads of the named graphs).
+        N-Quads and N-Triples answers are copied to ``output`` chunk by chunk as they arrive when
+        that is the format asked for; any other format is parsed and re-serialised as a stream.
+        As in the embedded store, a non-dataset format holds only the default graph, and a graph
+        that does not exist gives an empty serialisation.
+
+        :raises StoreUnavailable: the server cannot be reached or breaks off mid-answer.
+        """
+        if graph:
+            node = NamedNode(graph)
+            if self.endpoints.graph_store:
+                sources = [self._graph_store_source(f"?graph={quote(graph, safe='')}", "application/n-triples")]
+            else:
+                sources = [self._construct_source(f"GRAPH {node} {{ ?s ?p ?o }}")]
+        else:
+            sources = [self._default_graph_source()]
+            if format.supports_datasets:
+                if self.endpoints.graph_store:  # the whole dataset in one answer
+                    sources = [self._graph_store_source("", "application/n-quads")]
+                else:
+                    sources.append(self._named_graphs_source())
+        try:
+            if format in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES):
+                # N-Triples is N-Quads without graph names: either answer is already in the format.
+                for source in sources:
+                    source.copy_to(output, format)
+            else:
+                serialize(itertools.chain.from_iterable(source.quads() for source in sources), output, format)
+        except requests.exceptions.RequestException as exc:
+            raise StoreUnavailable(
+                f"the store at {self.location} broke off the dump ({type(exc).__name__}): the output is incomplete"
+            ) from None
+
+    def _graph_store_source(self, params: str, accept: str) -> _Source:
+        assert self.endpoints.graph_store is not None
+        return _Source(self, self.endpoints.graph_store + params, None, None, accept)
+
+    def _construct_source(self, pattern: str) -> _Source:
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}"
+        return _Source(self, self.endpoints.query, query, "application/sparql-query", "application/n-triples")
+
+    def _default_graph_source(self) -> _Source:
         """The store's own default graph. A store whose queries see the union of the graphs
         (as Eventgraph needs) cannot tell it apart by SPARQL, so it is read with the Graph Store
         Protocol where the endpoint is known; otherwise by SPARQL, which is right for stores
         whose default graph is kept apart."""
         if self.endpoints.graph_store:
-            resp = self._post(self.endpoints.graph_store + "?default", None, None, "application/n-triples")
-            return [q.triple for q in parse(resp.content, RdfFormat.N_TRIPLES)]
-        named = "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } }"
-        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {named} }}")
-        return [Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[union-attr]  # a SELECT: QuerySolutions
+            return self._graph_store_source("?default", "application/n-triples")
+        return self._construct_source("?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } }")
+
+    def _named_graphs_source(self) -> _Source:
+        query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        return _Source(self, self.endpoints.query, query, "application/sparql-query", RESULTS_ACCEPT)
 
     def bulk_add(self, quads: Iterable[Quad]) -> None:
         batch: list[Quad] = []
@@ -263,3 +312,95 @@ class RemoteStore:
     def close(self) -> None:
         self._session.close()
         self._once.close()
+
+
+class _Source:
+    """One answer of a dump, requested when it is first read and read as a stream."""
+
+    def __init__(self, store: RemoteStore, url: str, body: str | None, content_type: str | None, accept: str) -> None:
+        self._store = store
+        self._request = (url, body, content_type, accept)
+
+    def _open(self) -> requests.Response | None:
+        """The streamed response; None for a graph the server says does not exist."""
+        url, body, content_type, accept = self._request
+        resp = self._store._post(url, body, content_type, accept, stream=True, absent_ok=body is None)
+        if resp.status_code == 404:
+            resp.close()
+            return None
+        return resp
+
+    def copy_to(self, output: IO[bytes], format: RdfFormat) -> None:
+        """Write the answer to ``output`` in ``format`` (N-Quads or N-Triples): copied as it comes
+        when it is in that format already (N-Triples is N-Quads too), re-serialised otherwise."""
+        resp = self._open()
+        if resp is None:
+            return
+        with resp:
+            answered = RdfFormat.from_media_type(_media_type(resp))
+            if answered in (RdfFormat.N_TRIPLES, format):
+                for piece in _pieces(resp):
+                    output.write(piece)
+            else:
+                serialize(_quads(resp), output, format)
+
+    def quads(self) -> Iterator[Quad]:
+        """The answer's quads (triples in the default graph), parsed as they arrive."""
+        resp = self._open()
+        if resp is None:
+            return
+        with resp:
+            yield from _quads(resp)
+
+
+def _media_type(resp: requests.Response) -> str:
+    return resp.headers.get("Content-Type", "").split(";")[0].strip()
+
+
+def _pieces(resp: requests.Response) -> Iterator[bytes]:
+    """The body in pieces of about ``CHUNK_BYTES``, however small the server's own chunks are
+    (Oxigraph's are a line or so)."""
+    buffer = bytearray()
+    for chunk in resp.iter_content(CHUNK_BYTES):
+        buffer += chunk
+        if len(buffer) >= CHUNK_BYTES:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def _quads(resp: requests.Response) -> Iterator[Quad]:
+    """Parse a streamed answer, RDF or (for SELECT ?s ?p ?o ?g) query results, piece by piece."""
+    media = _media_type(resp)
+    body = io.BufferedReader(_Body(_pieces(resp)), CHUNK_BYTES)
+    results_format = QueryResultsFormat.from_media_type(media)
+    if results_format is None:
+        yield from parse(body, RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES)
+        return
+    rows = parse_query_results(body, format=results_format)
+    if not isinstance(rows, QuerySolutions):
+        raise StoreUnavailable("the store answered the dump's SELECT with a boolean")
+    for row in rows:
+        yield Quad(row["s"], row["p"], row["o"], row["g"])  # GRAPH ?g binds all four
+
+
+class _Body(io.RawIOBase):
+    """A file over a response's chunks, for pyoxigraph's streaming parsers."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._rest:
+            self._rest = next(self._chunks, b"")
+            if not self._rest:
+                return 0
+        n = min(len(buffer), len(self._rest))
+        buffer[:n] = self._rest[:n]
+        self._rest = self._rest[n:]
+        return n

@@ -3,5 +3,6 @@
 It reads filters from plain mappings, asks the store with SPARQL (every value bound as an
 RDF term, never pasted in as text), and assembles the project's event JSON from the rows.
 The store stays the only copy of the data: nothing here caches or indexes on the side.
-It must not import Flask or know about requests; ``service.web`` calls it and renders.
+It takes plain mappings, never a request; ``service.web`` calls it and renders. It must not
+import Flask, the web layer or the CLI.
 """

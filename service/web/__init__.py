@@ -2,6 +2,7 @@
 
 Views parse the request, call one core function and render. This package builds no
 SPARQL and runs no extraction of its own; it is the only package that imports Flask.
+It must not import the CLI.
 """
 
 from __future__ import annotations

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from service.rdf.namespaces import PREFIXES
+from service.sparql.library import list_queries
 
 
 def examples() -> list[dict[str, Any]]:
-    """The named queries of ``queries/`` as editor examples; none until the library exists."""
-    try:
-        from service.sparql.library import list_queries
-    except ImportError:
-        return []
+    """The named queries of ``queries/`` as editor examples."""
     return [{"name": q.name, "title": q.title, "description": q.description, "query": q.query} for q in list_queries()]
 
 

@@ -17,8 +17,9 @@ def _wants_json() -> bool:
 
 
 def _wants_html() -> bool:
+    """Asked only when :func:`_wants_json` is False: the API's paths never get here."""
     best = request.accept_mimetypes.best_match(["text/html", "text/plain", "application/json"])
-    return best == "text/html" and not request.path.startswith(("/sparql", "/graph-store", "/api/"))
+    return best == "text/html" and not request.path.startswith(("/sparql", "/graph-store"))
 
 
 def error_response(status: int, message: str) -> Response:

@@ -16,10 +16,9 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
-from pyoxigraph import NamedNode
+from werkzeug.http import parse_options_header
 
 from service.errors import QueryError, UnsupportedMediaType
-from service.rdf.namespaces import PROV, sparql_prologue
 from service.web.runtime import runtime
 from service.web.security import check_token
 
@@ -28,10 +27,6 @@ if TYPE_CHECKING:
 
 bp = Blueprint("ingest", __name__)
 TEXT_TYPES = {"text/plain": ".txt", "text/markdown": ".md", "text/html": ".html", "application/xhtml+xml": ".html"}
-_EVENTS = (
-    sparql_prologue({"prov": PROV.iri})
-    + "SELECT ?g ?doc ?e WHERE { GRAPH ?g { ?e prov:wasDerivedFrom ?doc } } ORDER BY ?e"
-)
 
 
 @bp.post("/documents")
@@ -67,12 +62,9 @@ def _uploads() -> list[tuple[str, str | None, bytes]]:
 
 
 def _disposition_name() -> str | None:
-    header = request.headers.get("Content-Disposition", "")
-    for part in header.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "filename" and value.strip('"'):
-            return value.strip('"')
-    return None
+    """The file name of the Content-Disposition header (``filename*=`` decoded too), if it names one."""
+    _, params = parse_options_header(request.headers.get("Content-Disposition"))
+    return params.get("filename") or None
 
 
 def _hashed_name(data: bytes, suffix: str) -> str:
@@ -81,7 +73,10 @@ def _hashed_name(data: bytes, suffix: str) -> str:
 
 def outcome_view(outcome: Outcome) -> dict[str, Any]:
     """One document's answer: status, id, IRI, graph and events (as event JSON with their IRIs)."""
-    iris = runtime().iris
+    from service.pipeline import stored_events  # loaded already: the ingest that made the outcome
+
+    rt = runtime()
+    iris = rt.iris
     doc_id = outcome.doc_id or ""
     view: dict[str, Any] = {
         "status": outcome.status,
@@ -95,13 +90,5 @@ def outcome_view(outcome: Outcome) -> dict[str, Any]:
             for e in outcome.extraction.events
         ]
     else:  # unchanged: not extracted again; the stored events, by IRI
-        view["events"] = [{"iri": iri} for iri in stored_events(iris.document_graph(doc_id), outcome.iri or "")]
+        view["events"] = [{"iri": iri} for iri in stored_events(rt.store, iris, doc_id)]
     return view
-
-
-def stored_events(graph: str, document: str) -> list[str]:
-    rows = runtime().store.query(
-        _EVENTS,
-        substitutions={"g": NamedNode(graph), "doc": NamedNode(document)},
-    )
-    return [row["e"].value for row in rows]  # type: ignore[union-attr]  # a SELECT: QuerySolutions

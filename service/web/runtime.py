@@ -5,17 +5,41 @@ dataset's figures. Blueprints only use it; :meth:`Runtime.close` ends it.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app
 
 from service.config import Settings
 from service.rdf.iris import Iris
 from service.sparql.evaluator import Evaluator
-from service.sparql.void import StatsCache
+from service.sparql.stats import dataset_stats
 from service.store import Store
-from service.timeline.stats import CachedStats
+from service.timeline.stats import timeline_stats
+
+T = TypeVar("T")
+
+
+class GenerationCache(Generic[T]):
+    """A value computed once per store generation (every write through this server bumps it) and
+    at most ``ttl`` seconds old (a remote store may be written by others): counting the dataset's
+    figures scans the whole store, which takes seconds at 100,000 events."""
+
+    def __init__(self, compute: Callable[[], T], ttl: float = 30.0) -> None:
+        self.compute = compute
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entry: tuple[int, float, T] | None = None
+
+    def get(self, generation: int) -> T:
+        with self._lock:  # one count at a time: concurrent visits wait for it rather than repeat it
+            entry = self._entry
+            if entry is None or entry[0] != generation or time.monotonic() - entry[1] > self.ttl:
+                entry = self._entry = (generation, time.monotonic(), self.compute())
+            return entry[2]
 
 
 @dataclass
@@ -25,12 +49,20 @@ class Runtime:
     iris: Iris
     version: str
     evaluator: Evaluator
-    void_stats: StatsCache = field(default_factory=StatsCache)  # VoID counts, per store generation
-    timeline_stats: CachedStats = field(default_factory=CachedStats)  # landing page and /api/stats
+    _counts: GenerationCache[dict[str, int]] = field(init=False, repr=False)
+    _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._counts = GenerationCache(lambda: dataset_stats(self.store))
+        self._figures = GenerationCache(lambda: timeline_stats(self.store, self.iris))
+
+    def counts(self) -> dict[str, int]:
+        """The dataset's counts (quads, graphs, documents, events, actors, aid items) for VoID."""
+        return self._counts.get(self.evaluator.generation)
 
     def stats(self) -> dict[str, Any]:
-        """The dataset's figures for the landing page and /api/stats, recounted after writes."""
-        return self.timeline_stats.get(self.store, self.iris, self.evaluator.generation)
+        """The dataset's figures for the landing page and /api/stats."""
+        return self._figures.get(self.evaluator.generation)
 
     def close(self) -> None:
         """Stop the query workers (the store is its opener's to close)."""

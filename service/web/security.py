@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from flask import Flask, Response, request
 
@@ -45,14 +42,3 @@ def check_token() -> None:
         raise Unauthorized("writes need a token: send 'Authorization: Bearer <token>'")
     if not hmac.compare_digest(header[len("Bearer ") :].strip().encode(), expected.encode()):
         raise Forbidden("wrong token")
-
-
-def requires_token(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator form of :func:`check_token`."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        check_token()
-        return view(*args, **kwargs)
-
-    return wrapper

@@ -129,8 +129,7 @@ def editor_config() -> Response:
 def void() -> Response:
     rt = runtime()
     fmt = conneg.choose(request.headers.get("Accept"), conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
-    stats = rt.void_stats.get(rt.store, rt.evaluator.generation)
-    triples = void_description(dataset_iri(), endpoint_url(), rt.iris.base, stats)
+    triples = void_description(dataset_iri(), endpoint_url(), rt.iris.base, rt.counts())
     return _rdf(triples_bytes(triples, fmt, VOID_PREFIXES), fmt)
 
 

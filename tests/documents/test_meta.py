@@ -123,3 +123,57 @@ def test_meta_leading_rule_that_is_not_front_matter_is_text(limit: int) -> None:
 def test_meta_front_matter_only_refused(limit: int) -> None:
     with pytest.raises(DocumentRefused, match="no text after the front matter"):
         read_bytes(b"---\ntitle: x\n---\n\n", name="rome.md", media_type=None, max_bytes=limit)
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "fragment"),
+    [
+        (b'{"author": ["Jane Doe", 3]}', "author must be a string, not list"),
+        (b'{"source": true}', "source must be a string, not bool"),
+        (b'{"published": 20210311}', "published 20210311 is not an ISO 8601 date"),
+        (b'{"id": "' + b"a" * 101 + b'"}', "is not an id (letters, digits"),
+        (b'{"url": "ftp://example.org/x"}', "url 'ftp://example.org/x' is not an http(s) URL"),
+        (b'"rome"', "expected a JSON object with keys id, title, published"),
+    ],
+)
+def test_meta_sidecar_schema_refusals_name_the_file_and_the_key(
+    write, limit: int, sidecar: bytes, fragment: str
+) -> None:
+    path = write("rome.txt", ARTICLE)
+    write("rome.meta.json", sidecar)
+    with pytest.raises(DocumentRefused) as caught:
+        read_file(path, max_bytes=limit)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: sidecar rome.meta.json: ") and fragment in message and "\n" not in message
+
+
+def test_meta_sidecar_values_are_normalised(write, limit: int) -> None:
+    path = write("rome.txt", ARTICLE)
+    write("rome.meta.json", '{"id": " rome-1 ", "title": "  Masks\\n for   Rome ", "source": 10, "language": " en "}')
+    doc = read_file(path, max_bytes=limit)
+    assert (doc.id, doc.title, doc.source, doc.language) == ("rome-1", "Masks for Rome", "10", "en")
+
+
+def test_meta_front_matter_impossible_yaml_date_is_one_line(limit: int) -> None:
+    content = "---\npublished: 2021-02-30\n---\n" + ARTICLE
+    with pytest.raises(DocumentRefused, match=r"^rome\.txt: front matter holds a date that does not exist") as caught:
+        read_bytes(content.encode(), name="rome.txt", media_type=None, max_bytes=limit)
+    assert "\n" not in str(caught.value)
+
+
+def test_meta_front_matter_yaml_dates_are_read_as_written(limit: int) -> None:
+    content = "---\ntitle: 2021-03-11\npublished: 2021-03-11 08:30:00\nurl: 12\n---\n" + ARTICLE
+    with pytest.raises(DocumentRefused, match="front matter: url 12 is not an http"):
+        read_bytes(content.encode(), name="rome.txt", media_type=None, max_bytes=limit)
+    doc = read_bytes(content.replace("url: 12\n", "").encode(), name="rome.txt", media_type=None, max_bytes=limit)
+    assert (doc.title, doc.published) == ("2021-03-11", date(2021, 3, 11))
+
+
+def test_meta_schema_is_a_valid_schema_of_the_fields() -> None:
+    from jsonschema import Draft202012Validator
+
+    from service.documents import meta
+
+    Draft202012Validator.check_schema(meta.SCHEMA)
+    assert meta.FIELDS == ("id", "title", "published", "source", "url", "author", "language")
+    assert all("x-error" in spec for spec in meta.SCHEMA["properties"].values())

@@ -122,3 +122,66 @@ def test_a_readout_dates_its_items_on_the_day_of_the_call(run: Callable[..., Ext
     events = _events(run, text, title="Japan-Malaysia Foreign Ministers' Telephone Talk")
     (pledge,) = [e for e in events if e.type == "aid_pledge"]
     assert (pledge.date.earliest, pledge.date.latest) == (date(2021, 4, 28), date(2021, 4, 28))
+
+
+def test_lakh_quantities_of_an_acronym_item_are_counted(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "India sent 1.5 lakh PPE kits to Sri Lanka.")
+    assert [(a.item, a.quantity, a.category) for a in event.aid] == [("PPE kits", 150_000, "protective_clothing")]
+
+
+def test_a_vaccine_maker_named_in_the_item_is_no_recipient(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Japan will donate about 3 million doses of AstraZeneca's COVID-19 vaccine to Vietnam.")
+    assert (_names(event.agents), _names(event.recipients)) == (["Japan"], ["Vietnam"])
+    assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("AstraZeneca's COVID-19 vaccine", 3_000_000, "doses")]
+
+
+def test_a_multi_word_item_is_the_object_of_a_giving_verb(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "USAID is providing emergency shelter to 10,000 families in Mozambique.")
+    assert (event.type, [a.item for a in event.aid]) == ("aid_delivery", ["emergency shelter"])
+
+
+def test_a_national_society_named_by_its_country_is_an_organisation(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "The Bangladesh Red Crescent Society distributed 2,000 tarpaulins in Cox's Bazar.")
+    assert [(a.name, a.kind) for a in event.agents] == [("Bangladesh Red Crescent Society", "organisation")]
+
+
+def test_a_department_owned_by_a_state_acts_for_it_and_its_workers_are_no_place(
+    run: Callable[..., Extraction],
+) -> None:
+    text = "Thailand's Department of Disaster Prevention and Mitigation deployed 50 rescue workers to Laos."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents), _names(event.places)) == ("deployment", ["Thailand"], ["Laos"])
+
+
+def test_last_night_is_the_night_before_publication(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Last night the UK sent a team of humanitarian experts to Vanuatu.")
+    assert (event.type, event.date.earliest, event.date.latest) == ("deployment", date(2021, 4, 29), PUBLISHED)
+
+
+def test_the_day_of_a_saying_does_not_date_what_is_promised(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, '"We will send 100 doctors to Wuhan," the minister said on Tuesday.')
+    assert event.planned and event.date.earliest == PUBLISHED  # not the next Tuesday, 4 May
+
+
+def test_a_leader_named_by_title_and_surname_is_the_person_named_in_full(run: Callable[..., Extraction]) -> None:
+    text = (
+        "Prime Minister Jacinda Ardern spoke with Prime Minister Scott Morrison on Monday. "
+        "Prime Minister Ardern thanked Prime Minister Morrison for Australia's support."
+    )
+    events = _events(run, text)
+    assert [(_names(e.agents), _names(e.recipients)) for e in events] == [
+        (["Jacinda Ardern"], ["Scott Morrison"]),
+        (["Jacinda Ardern"], ["Scott Morrison"]),
+    ]
+
+
+def test_the_prime_minister_of_a_government_s_own_release_is_its_state(run: Callable[..., Extraction]) -> None:
+    text = "The Prime Minister spoke to President Biden this afternoon to discuss the situation in Ukraine."
+    (event,) = _events(run, text, url="https://www.gov.uk/government/news/pm-call")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == (
+        "communication",
+        ["United Kingdom"],
+        ["Joe Biden"],
+    )
+    (event,) = _events(run, text, url="https://example.org/news")
+    assert _names(event.agents) == []  # whose prime minister is not known: left empty, not guessed

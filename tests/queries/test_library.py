@@ -181,3 +181,37 @@ def test_library_finds_the_service_endpoints() -> None:
     federated = [q for q in library.list_queries() if q.services]
     assert [q.services for q in federated] == [("https://query.wikidata.org/sparql",)]
     assert library.get_query("wikidata_country_facts").to_json()["federated"] is True
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("#+ summary: x\n#+ tags: aid\n", "'#\\+ tags' lists tags as '- tag' items"),
+        ("#+ summary: x\n#+ defaults:\n#+   - since: [2020-01-01]\n", "'#\\+ defaults' lists '- name: value' items"),
+        (
+            "#+ summary: x\n#+ enumerate:\n#+   - colour: red\n",
+            "'#\\+ enumerate' gives each parameter a list of values",
+        ),
+        ("#+ summary: x\n#+ params:\n#+   - label: a\n#+     since: b\n", "'#\\+ params' lists '- name: description'"),
+        ("#+ summary: x\n#+ month_keys:\n#+   variable: m\n#+   from: since\n", "'#\\+ month_keys' needs 'variable'"),
+        ("#+ summary: [a, b]\n", "'#\\+ summary' is one line of text"),
+        ("#+ - summary\n", "the '#\\+' header must be 'key: value' lines"),
+        ("#+ summary: x\n#+ defaults:\n#+   - since: 2020-02-30\n", "holds a date that does not exist"),
+    ],
+)
+def test_library_header_schema_refusals_are_one_line_naming_the_file(header: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        library.parse_query("bad", header + BODY)
+    assert str(caught.value).startswith("bad.rq") and "\n" not in str(caught.value)
+
+
+def test_library_header_yaml_dates_stay_as_written() -> None:
+    query = library.parse_query("dated", HEADER + BODY)
+    assert query.param("since").default == "2020-01-01"
+
+
+def test_library_header_schema_is_valid_and_lists_the_decorators() -> None:
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(library.HEADER_SCHEMA)
+    assert library.DECORATORS == ("summary", "description", "tags", "defaults", "enumerate", "params", "month_keys")

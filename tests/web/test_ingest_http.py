@@ -56,6 +56,26 @@ def test_ingest_http_unnamed_body_is_named_by_its_content(client: FlaskClient) -
     assert second.status_code == 200 and second.get_json()["id"] == first.get_json()["id"]
 
 
+@pytest.mark.parametrize(
+    ("disposition", "doc_id"),
+    [
+        ('attachment; filename="masks.txt"', "masks"),
+        ("inline; FILENAME=tokyo.txt", "tokyo"),
+        ('attachment; filename="a;b.txt"', "a_b"),  # a quoted ';' is part of the name
+        ("attachment; filename*=UTF-8''wuhan%20aid.txt", "wuhan_aid"),  # RFC 6266 / 8187
+        ('attachment; filename=""', None),  # no name: named by its content
+    ],
+)
+def test_ingest_http_body_is_named_by_its_content_disposition(
+    client: FlaskClient, disposition: str, doc_id: str | None
+) -> None:
+    headers = {**AUTH, "Content-Disposition": disposition}
+    resp = client.post("/documents", data=TEXT, content_type="text/plain", headers=headers)
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    got = resp.get_json()["id"]
+    assert got == doc_id if doc_id else got.startswith("upload-")
+
+
 def test_ingest_http_multipart_files(client: FlaskClient) -> None:
     files = {
         path.name: (io.BytesIO(path.read_bytes()), path.name, "text/plain") for path in sorted(SEEDS.glob("*.txt"))

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -72,7 +73,7 @@ def find_actors(work: Work) -> Work:
     candidates += _trimmed(work, _organisation_mentions(work), candidates, host)
     candidates += _acronym_mentions(work) + _titled_people(work) + _unknown_acronyms(work)
     candidates += official_mentions(work, candidates)
-    mentions = _surnames(_short_names(work, _one_name(work, absorb_titles(work, select(candidates)))))
+    mentions = _surnames(work, _short_names(work, _one_name(work, absorb_titles(work, select(candidates)))))
     work.mentions = _offices_of_states(work, mentions)
     return work
 
@@ -192,19 +193,33 @@ def _one_name(work: Work, mentions: list[Mention]) -> list[Mention]:
 _NAMED = frozenset({"gazetteer", "acronym"})
 
 
-def _surnames(mentions: list[Mention]) -> list[Mention]:
+def _surnames(work: Work, mentions: list[Mention]) -> list[Mention]:
     """A person named by the surname alone ("President Zelenskyy", "Minister Motegi") is the person the document
-    names in full ("Volodymyr Zelenskyy", "Mr. Toshimitsu Motegi"), when exactly one such person is named."""
+    names in full ("Volodymyr Zelenskyy", "Mr. Toshimitsu Motegi") when exactly one such person is named, else
+    the one person of that surname the gazetteer knows ("Minister for Foreign Affairs Hayashi")."""
     people = {m.actor.name: m.actor for m in mentions if m.actor is not None and m.actor.kind == "person"}
     out = []
     for m in mentions:
         actor = m.actor
         if actor is not None and actor.kind == "person" and " " not in actor.name:
             full = [a for name, a in people.items() if " " in name and name.split()[-1] == actor.name]
+            known = _people_by_surname(work.gazetteer).get(actor.name, ())
             if len(full) == 1:
                 m = replace(m, actor=replace(full[0], mention=actor.mention))
+            elif not full and len(known) == 1:
+                m = replace(m, actor=actor_for(known[0], work.gazetteer, actor.mention))
         out.append(m)
     return out
+
+
+@lru_cache(maxsize=4)
+def _people_by_surname(gazetteer: Gazetteer) -> dict[str, tuple[Entry, ...]]:
+    """The gazetteer's people by the last word of their name."""
+    index: dict[str, list[Entry]] = {}
+    for entry in gazetteer:
+        if entry.kind == "person" and " " in entry.name:
+            index.setdefault(entry.name.split()[-1], []).append(entry)
+    return {surname: tuple(entries) for surname, entries in index.items()}
 
 
 def select(candidates: list[Mention]) -> list[Mention]:
@@ -503,7 +518,7 @@ def _titled_people(work: Work) -> list[Mention]:
             continue
         start, person = m.start(1), m.group(1)
         portfolio = tables.function_word_set("portfolio")
-        while len(person.split()) > 2 and person.split()[0] in portfolio:
+        while len(person.split()) > 1 and person.split()[0] in portfolio:
             # "Commissioner for … Crisis Management Christos Stylianides": the portfolio ends before the name
             cut = re.match(r"\S+\s+", person)
             if cut is None:  # a name does not start with a space

@@ -185,3 +185,29 @@ def test_the_prime_minister_of_a_government_s_own_release_is_its_state(run: Call
     )
     (event,) = _events(run, text, url="https://example.org/news")
     assert _names(event.agents) == []  # whose prime minister is not known: left empty, not guessed
+
+
+def test_readout_items_requests_and_explanations_are_events(run: Callable[..., Extraction]) -> None:
+    text = (
+        "Foreign Minister Hayashi requested the Indian side's cooperation for the early release of the nationals. "
+        "In response, Minister Jaishankar explained India's efforts to stabilise the region."
+    )
+    request, explanation = _events(run, text)
+    assert (request.type, _names(request.agents)) == ("statement_of_support", ["Yoshimasa Hayashi"])
+    assert (explanation.type, _names(explanation.agents)) == ("communication", ["Subrahmanyam Jaishankar"])
+    assert _names(explanation.recipients) == []  # India's efforts are what is explained, not who hears it
+
+
+def test_a_portfolio_before_a_surname_is_no_part_of_the_name(run: Callable[..., Extraction]) -> None:
+    text = "Minister for Foreign Affairs Hayashi expressed his deepest condolences to the people of Syria."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents), _names(event.recipients)) == (
+        "communication",
+        ["Yoshimasa Hayashi"],
+        ["Syria"],
+    )
+
+
+def test_a_team_deployed_is_no_place(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Australia has deployed an Australian Medical Assistance Team to Dili.")
+    assert (event.type, _names(event.agents), _names(event.places)) == ("deployment", ["Australia"], ["Dili"])

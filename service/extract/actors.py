@@ -34,9 +34,14 @@ from service.model import Actor
 
 _MATCHERS: dict[int, tuple[Gazetteer, Any, frozenset[str]]] = {}
 _CAP = r"[A-Z](?:[\w'’&-]|\.(?=\w))*"  # "U.S." inside a name, never a sentence's final full stop
+# a weekday or a month after a link word ends a name: "the Centre on Saturday", "the Council in March"
+_WHEN = (
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b)"
+)
 _LINK = r"(?:of|the|and|for|on|in|de|du|des|&)"
 _ACRONYM = re.compile(rf"((?:{_CAP}|{_LINK})(?:\s+(?:{_CAP}|{_LINK}))*)\s*\(\s*([A-Z][A-Za-z&]{{1,9}})\s*\)")
-_CAPITALISED = re.compile(rf"{_CAP}(?:[^\S\n]+(?:{_LINK}[^\S\n]+)*{_CAP})*")
+_CAPITALISED = re.compile(rf"{_CAP}(?:[^\S\n]+(?:{_LINK}[^\S\n]+)*{_WHEN}{_CAP})*")
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\u0100-\u017f’'-]+|[A-Z]{2,}"  # "Janez Lenarčič", "Sónia Neto"
 
 

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from service.extract import tables
+from service.extract.triggers import inflect
 from service.extract.work import Mention, Roles, Sentence, Trigger, Work
 from service.model import Actor
 
@@ -187,11 +189,21 @@ def _joined(work: Work, group: list[Mention], right: Mention, sentence: Sentence
     return not (_starts_clause(work, right, triggers) and _governor(work, group[0], sentence, triggers)[0] != "subject")
 
 
+@lru_cache(maxsize=1)
+def _reporting_forms() -> frozenset[str]:
+    """Every form of the reporting verbs ("said", "told"): the trigger rules named "say" and "tell"."""
+    forms: set[str] = set()
+    for name in ("say", "tell"):
+        rule = tables.trigger_rule(name)
+        forms |= inflect(rule["verb"]) | set(rule.get("forms", []))
+    return frozenset(forms)
+
+
 def _reporter(work: Work, m: Mention) -> bool:
     """The mention is the subject of a reporting verb ("the embassy in Dhaka said", "Cambodia's ministry said")."""
     barriers = set(work.barriers)
     for i in range(m.token_end, min(len(work.doc), m.token_end + 6)):
-        if i in barriers:
+        if i in barriers and work.doc[i].lower_ in _reporting_forms():
             return True
         if work.doc[i].is_punct and work.doc[i].text not in ("'s", "’s"):
             return False
@@ -276,6 +288,8 @@ def assign(work: Work, sentence: Sentence, triggers: list[Trigger], lists: list[
         prev_end = triggers[k - 1].token_end if k > 0 else sentence.token_start
         subjects = [] if relative(work, trigger) else _subjects(work, trigger, lists, triggers)
         for item in lists:
+            if item.token_start >= trigger.token_end and _reporter(work, item.members[-1]):
+                continue  # "…, a spokesperson for the agency said": who reports the act is not in it
             slot = _slot(work, item, k, trigger, nxt, prev_end, subjects)
             if slot is None:
                 continue
@@ -392,6 +406,8 @@ def relative(work: Work, trigger: Trigger) -> bool:
 def _subjects(work: Work, trigger: Trigger, lists: list[MentionList], triggers: list[Trigger]) -> list[MentionList]:
     """The nearest subject list before the trigger, with the lists coordinated with it ("X, as well as Y")."""
     before = [m for m in lists if m.slot == "subject" and m.members[-1].token_end <= trigger.token_start]
+    if before and _parenthetical(work, before[-1], trigger):
+        before = before[:-1]  # "The Chinese medical team, consisting of 12 experts, arrived": the team arrived
     if not before:
         return []
     chain = [before[-1]]
@@ -404,6 +420,23 @@ def _subjects(work: Work, trigger: Trigger, lists: list[MentionList], triggers: 
             break
         chain.insert(0, item)
     return chain
+
+
+def _parenthetical(work: Work, item: MentionList, trigger: Trigger) -> bool:
+    """The list stands in a parenthesis that closes right before the trigger (", consisting of 12 experts,")."""
+    doc = work.doc
+    if [t.text for t in doc[item.members[-1].token_end : trigger.token_start]] != [","]:
+        return False
+    opening = next(
+        (i for i in range(item.token_start - 1, max(0, item.token_start - 6), -1) if doc[i].text == ","), None
+    )
+    if opening is None or opening + 1 >= len(doc):
+        return False
+    opener = doc[opening + 1]
+    return opener.lower_ in _PARENTHESIS_OPENERS or (opener.lower_.endswith("ed") and doc[opening + 2].lower_ == "by")
+
+
+_PARENTHESIS_OPENERS = tables.words("parenthesis_openers")
 
 
 def _trigger_between(triggers: list[Trigger], start: int, end: int) -> bool:

@@ -211,3 +211,23 @@ def test_a_portfolio_before_a_surname_is_no_part_of_the_name(run: Callable[..., 
 def test_a_team_deployed_is_no_place(run: Callable[..., Extraction]) -> None:
     (event,) = _events(run, "Australia has deployed an Australian Medical Assistance Team to Dili.")
     assert (event.type, _names(event.agents), _names(event.places)) == ("deployment", ["Australia"], ["Dili"])
+
+
+def test_the_agency_a_spokesperson_speaks_for_is_no_recipient(run: Callable[..., Extraction]) -> None:
+    text = (
+        "China will provide 40 million yuan of emergency humanitarian assistance to Türkiye and Syria, "
+        "a spokesperson for the China International Development Cooperation Agency said Wednesday."
+    )
+    (event,) = _events(run, text)
+    assert (_names(event.agents), _names(event.recipients)) == (["China"], ["Turkey", "Syria"])
+
+
+def test_a_team_arriving_is_a_deployment_of_its_state(run: Callable[..., Extraction]) -> None:
+    text = "The Chinese medical team, consisting of 12 experts, arrived in Belgrade on Saturday to help Serbia."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents)) == ("deployment", ["China"])
+
+
+def test_a_name_ends_before_a_weekday(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Kenya received 300,000 doses of vaccine from the Ministry on Saturday.")
+    assert all("Saturday" not in a.name for a in event.agents + event.recipients)

@@ -361,6 +361,8 @@ def _resolve(work: Work, span: Any) -> Mention | None:
     if entry is None and work.country is not None:
         entry = work.lookup(span.text, work.country.qid)
     if entry is None:
+        entry = _default_reading(work, span.text)
+    if entry is None:
         return None
     end = span.end
     while entry.qid is None and end < len(work.doc) and work.doc[end].is_title and work.doc[end].lower_ in _NAME_TAILS:
@@ -376,6 +378,19 @@ def _resolve(work: Work, span: Any) -> Mention | None:
             start -= 1
             actor = Actor(f"{work.doc[start].text} {surface}", "organisation", mention=work.doc[start:end].text)
     return Mention(work.doc[start].idx, work.doc[end - 1].idx + len(work.doc[end - 1]), start, end, actor, "gazetteer")
+
+
+def _default_reading(work: Work, form: str) -> Entry | None:
+    """The genre's reading of an ambiguous form when the document shows no other (``lexicon/default_readings.tsv``)."""
+    for row in _default_rows():
+        if row["form"].casefold() == form.casefold() and not re.search(row["unless"], work.text, re.IGNORECASE):
+            return work.gazetteer.by_name(row["name"])
+    return None
+
+
+@lru_cache(maxsize=1)
+def _default_rows() -> tuple[dict[str, str], ...]:
+    return tuple(tables.read_tsv("default_readings.tsv"))
 
 
 def _state_named(work: Work, span: Any) -> bool:

@@ -580,8 +580,11 @@ def _names_sum(between: str) -> bool:
     """The words between an amount and an item say the amount is that item: "in", "of", "package of", then at most
     three modifiers that did not join the item ("$5 million package of humanitarian assistance", "€1.5 million
     package of initial EU humanitarian assistance", "$350,000 in life-saving equipment")."""
+    # "40 million yuan (about 5.9 million U.S. dollars) of emergency humanitarian assistance": a conversion in
+    # brackets stands between the amount and what it names
+    between = re.sub(r"^\s*\([^()]{1,60}\)", "", between)
     m = _SUM_OF.fullmatch(between)
-    return m is not None and between.split()[0].lower() in ("in", "of", *_SUM_NOUNS)
+    return m is not None and bool(between.split()) and between.split()[0].lower() in ("in", "of", *_SUM_NOUNS)
 
 
 _SUM_NOUNS = _words("sum_nouns")

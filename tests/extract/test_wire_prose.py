@@ -231,3 +231,23 @@ def test_a_team_arriving_is_a_deployment_of_its_state(run: Callable[..., Extract
 def test_a_name_ends_before_a_weekday(run: Callable[..., Extraction]) -> None:
     (event,) = _events(run, "Kenya received 300,000 doses of vaccine from the Ministry on Saturday.")
     assert all("Saturday" not in a.name for a in event.agents + event.recipients)
+
+
+def test_korea_giving_aid_is_the_republic_unless_the_north_is_named(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Korea will donate US$500,000 through the World Food Programme to Pakistan.")
+    assert _names(event.agents) == ["South Korea"]
+    text = "North Korea rejected the offer. Korea will donate US$500,000 through the World Food Programme to Pakistan."
+    assert all(_names(e.agents) != ["South Korea"] for e in _events(run, text))
+
+
+def test_an_amount_with_its_conversion_in_brackets_is_the_value_of_the_item_it_names(
+    run: Callable[..., Extraction],
+) -> None:
+    text = (
+        "China will provide 40 million yuan (about 5.9 million U.S. dollars) of emergency humanitarian "
+        "assistance to Syria."
+    )
+    (event,) = _events(run, text)
+    assert [
+        (a.item, a.value.amount if a.value else None, a.value.currency if a.value else None) for a in event.aid
+    ] == [("emergency humanitarian assistance", 40_000_000, "CNY")]

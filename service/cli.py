@@ -7,8 +7,10 @@ a one-line message and a non-zero exit. Anything else is a bug and is named as u
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -19,7 +21,7 @@ import click
 
 from service import __version__
 from service.config import Settings, from_env
-from service.errors import EventgraphError
+from service.errors import EventgraphError, StoreUnavailable
 from service.rdf.iris import Iris
 from service.sparql.conneg import DATASET_FORMAT_NAMES, FORMAT_NAMES
 from service.store import Store, open_configured
@@ -78,9 +80,30 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
     return settings
 
 
+# What a command that writes can do when another process (a running server) holds the store.
+BUSY_ADVICE = {
+    "ingest": (
+        "stop that process and ingest again, or send the documents to the running server: "
+        'curl -H "Authorization: Bearer $EVENTGRAPH_TOKEN" -F file=@report.pdf http://{host}:{port}/documents'
+    ),
+    "serve": "stop that process, or serve another store with --store PATH",
+    "link": "stop that process, run link, then start it again",
+}
+
+
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
     try:
         return open_configured(settings, read_only=read_only)
+    except StoreUnavailable as exc:
+        # The embedded store's lock: only one process may write. Say what works for this command.
+        if "in use by another process" not in exc.message:
+            raise
+        command = click.get_current_context(silent=True)
+        advice = BUSY_ADVICE.get((command.info_name if command else None) or "", "stop that process first")
+        raise click.ClickException(
+            f"the store at {settings.store} is in use by another process (a running `eventgraph serve`?): "
+            + advice.format(host=settings.host, port=settings.port)
+        ) from None
     except RuntimeError as exc:  # RocksDB's own errors: a damaged store (a truncated CURRENT, bad files)
         message = _one_line(str(exc)).rstrip(".")
         hint = "; restore it from a backup, or ingest into a new --store" if "corrupt" in message.lower() else ""
@@ -93,6 +116,20 @@ def cli() -> None:
     """Eventgraph: documents → a knowledge graph of events, actors and aid, served over SPARQL."""
 
 
+class PathOrUrl(click.ParamType[Path | str, str]):
+    """An http(s):// URL, kept as text, or a path that must exist (as click.Path(exists=True) checks)."""
+
+    name = "path_or_url"
+    _path = click.Path(exists=True, path_type=Path)
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        from service.documents.url import is_url
+
+        if is_url(value):
+            return value
+        return self._path.convert(value, param, ctx)
+
+
 FOLLOW_SYMLINKS_HELP = (
     "Follow symbolic links that lead out of a folder being read (by default such a link is refused, "
     "and a linked folder is not entered)."
@@ -100,19 +137,21 @@ FOLLOW_SYMLINKS_HELP = (
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PathOrUrl(), metavar="PATH|URL...")
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--follow-symlinks", is_flag=True, help=FOLLOW_SYMLINKS_HELP)
 @click.pass_context
 @_fail_cleanly
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], store_path: str | None, quiet: bool, follow_symlinks: bool
+    ctx: click.Context, paths: tuple[Path | str, ...], store_path: str | None, quiet: bool, follow_symlinks: bool
 ) -> None:
-    """Read documents (files or directories), extract events and store their graphs.
+    """Read documents (files, directories, http(s) URLs), extract events and store their graphs.
 
-    Each file that cannot be read is refused with a reason and the rest go on; the exit status
-    is 1 when nothing at all was ingested (every file refused, or none found).
+    Text, Markdown, HTML and PDF are read; a URL is fetched within EVENTGRAPH_FETCH_TIMEOUT and
+    EVENTGRAPH_MAX_DOCUMENT_BYTES. Each document that cannot be read is refused with a reason and
+    the rest go on; files of other types in a folder are listed as skipped. The exit status is 1
+    when nothing at all was ingested (every document refused, or none found).
     """
     from service.pipeline import ingest_paths
 
@@ -135,37 +174,61 @@ def ingest(
     )
     for outcome in report.refused:
         click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
+    if report.skipped:
+        click.echo(skipped_line(report.skipped), err=True)
     if not report.documents:
         refused = len(report.refused)
         if refused:
-            files = "the file was" if refused == 1 else f"all {refused} files were"
+            files = "the document was" if refused == 1 else f"all {refused} documents were"
             raise click.ClickException(f"nothing ingested: {files} refused (reasons above)")
-        raise click.ClickException(
-            "nothing ingested: no document files found (.txt, .text, .md, .html, .htm; hidden files are skipped)"
-        )
+        raise click.ClickException(f"nothing ingested: {NOTHING_FOUND}")
+
+
+SHOWN_SKIPPED = 10
+NOTHING_FOUND = (
+    "no document files found (.txt, .text, .md, .html, .htm, .pdf; hidden files and .meta.json sidecars are skipped)"
+)
+
+
+def skipped_line(skipped: list[Path]) -> str:
+    """One line naming the files of the folders read that are not documents, and their types."""
+    shown = [f"{path} ({_unsupported(path)})" for path in skipped[:SHOWN_SKIPPED]]
+    more = len(skipped) - len(shown)
+    tail = f", and {more} more" if more else ""
+    files = "1 file" if len(skipped) == 1 else f"{len(skipped)} files"
+    return _one_line(f"skipped {files}: {', '.join(shown)}{tail}")
+
+
+def _unsupported(path: Path) -> str:
+    return f"unsupported type {path.suffix}" if path.suffix else "no extension, so not known as a document"
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PathOrUrl(), metavar="PATH|URL...")
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print the event JSON (the default).")
 @click.option("--follow-symlinks", is_flag=True, help=FOLLOW_SYMLINKS_HELP)
 @click.pass_context
 @_fail_cleanly
-def extract(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, follow_symlinks: bool) -> None:
+def extract(ctx: click.Context, paths: tuple[Path | str, ...], as_json: bool, follow_symlinks: bool) -> None:
     """Extract events without a store and print the event JSON (one object, or a list for several)."""
     from service.pipeline import Outcome, extract_paths
 
     settings = settings_from(ctx)
     results, refused = [], []
-    for item in extract_paths(paths, settings, follow_symlinks=follow_symlinks):
+    skipped: list[Path] = []
+    for item in extract_paths(paths, settings, follow_symlinks=follow_symlinks, skipped=skipped):
         if isinstance(item, Outcome):
             refused.append(item)
         else:
             results.append(item.to_json())
     for outcome in refused:
         click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
+    if skipped:
+        click.echo(skipped_line(skipped), err=True)
     if not results:
-        raise click.ClickException("no document could be read")
+        if refused:
+            raise click.ClickException("no document could be read (reasons above)")
+        raise click.ClickException(NOTHING_FOUND)
     click.echo(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
 
 
@@ -381,7 +444,7 @@ def evaluate(ctx: click.Context, gold_dir: Path, as_json: bool) -> None:
 @click.option("--query-timeout", envvar="EVENTGRAPH_QUERY_TIMEOUT", type=float, help="Seconds per query.")
 @click.option("--service-allow", multiple=True, metavar="URL", help="Endpoint a SERVICE clause may call (repeat).")
 @click.option("--base-iri", envvar="EVENTGRAPH_BASE_IRI", help="Base IRI of minted IRIs.")
-@click.option("--load", "load", multiple=True, type=click.Path(exists=True, path_type=Path), help="Ingest first.")
+@click.option("--load", "load", multiple=True, type=PathOrUrl(), metavar="PATH|URL", help="Ingest first (repeat).")
 @click.pass_context
 @_fail_cleanly
 def serve(
@@ -394,13 +457,10 @@ def serve(
     query_timeout: float | None,
     service_allow: tuple[str, ...],
     base_iri: str | None,
-    load: tuple[Path, ...],
+    load: tuple[Path | str, ...],
 ) -> None:
     """Serve the SPARQL endpoint, the timeline and the API with waitress."""
-    import waitress
-
-    from service.web import create_app
-    from service.web.runtime import app_runtime
+    from service.resources import missing_vendor_files, vendor_advice
 
     settings = settings_from(
         ctx,
@@ -412,7 +472,28 @@ def serve(
         service_allow=service_allow or None,
         base_iri=base_iri,
     )
+    if missing := missing_vendor_files():
+        raise click.ClickException(f"cannot serve the timeline and the SPARQL editor: {vendor_advice(missing)}")
     store = _open(settings)
+    try:
+        # The port is taken before anything is loaded or announced, so that a busy one is said at once.
+        listener = _listen(settings.host, settings.port)
+    except BaseException:
+        store.close()
+        raise
+    try:
+        _serve(settings, store, listener, load)
+    finally:
+        listener.close()
+        store.close()
+
+
+def _serve(settings: Settings, store: Store, listener: socket.socket, load: tuple[Path | str, ...]) -> None:
+    import waitress
+
+    from service.web import create_app
+    from service.web.runtime import app_runtime
+
     if load:
         from service.pipeline import ingest_paths  # the extraction stack (spaCy) only when there is work for it
 
@@ -422,18 +503,51 @@ def serve(
         )
         for outcome in report.refused:
             click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
+        if report.skipped:
+            click.echo(skipped_line(report.skipped), err=True)
     app = create_app(settings, store=store)
     runtime = app_runtime(app)
-    runtime.evaluator.start()  # the query workers are up before the first request
-    click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
-    # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
-    # closed, so the next start has no log to replay.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="eventgraph")
+        runtime.evaluator.start()  # the query workers are up before the first request
+        click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
+        # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
+        # closed, so the next start has no log to replay.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
     finally:
         runtime.close()
-        store.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (waitress listens on it), or a one-line error saying what to change."""
+    where = f"{host}:{port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else str(exc)
+        raise click.ClickException(f"cannot listen on {host}: {_one_line(reason)}; check --host") from None
+    except OverflowError:
+        raise click.ClickException(f"port {port} is not a port number (0-65535): choose another with --port") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does: restart after a stop
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            message = (
+                f"port {port} is already in use on {host} (another server?): stop it, or choose a free port with --port"
+            )
+        elif exc.errno == errno.EACCES:
+            message = f"port {port} on {host} needs privileges this user lacks: choose one above 1023 with --port"
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            message = f"cannot listen on {host}: not an address of this machine; check --host"
+        else:
+            message = f"cannot listen on {where}: {exc.strerror or exc}"
+        raise click.ClickException(message) from None
+    return sock
 
 
 def _token(token: str | None, token_file: Path | None) -> str | None:

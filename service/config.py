@@ -64,6 +64,13 @@ class Settings:
             "extraction time grows faster than the length (a few seconds at 200,000, most of a minute at 1,000,000)."
         ),
     )
+    fetch_timeout: float = field(
+        default=20.0,
+        metadata=_meta(
+            "Seconds `ingest URL` and `extract URL` wait for a web server, to connect and for the whole answer "
+            "(whose size EVENTGRAPH_MAX_DOCUMENT_BYTES bounds)."
+        ),
+    )
     max_request_bytes: int = field(default=10_000_000, metadata=_meta("Largest HTTP request body (bytes)."))
     max_result_rows: int = field(
         default=100_000, metadata=_meta("Most rows a SELECT answered over HTTP may return before it is cut off.")

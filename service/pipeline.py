@@ -14,7 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from service import __version__
 from service.config import Settings
-from service.documents import DocumentTooLong, Refusal, read_bytes, read_file, walk
+from service.documents import DocumentTooLong, Refusal, is_url, read_bytes, read_file, read_url, walk
 from service.errors import DocumentRefused
 from service.extract import extract
 from service.extract.gazetteer import Gazetteer, load_gazetteer
@@ -26,6 +26,7 @@ from service.rdf.namespaces import EG, PROV, sparql_prologue
 from service.store import Store
 
 Upload = tuple[str, str | None, bytes]  # (file name, media type, bytes) of one uploaded document
+Source = Path | str  # a file or directory, or an http(s):// URL
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Outcome:
 class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
     elapsed: float = 0.0
+    skipped: list[Path] = field(default_factory=list)  # files in the folders read that are not documents
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -227,18 +229,20 @@ def _part(message: str, index: int, total: int) -> str:
 
 
 def ingest_paths(
-    paths: Iterable[Path],
+    paths: Iterable[Source],
     store: Store,
     settings: Settings,
     *,
     progress: Callable[[Outcome], None] | None = None,
     follow_symlinks: bool = False,
 ) -> IngestReport:
-    """Ingest every document under ``paths``; a refused file is reported and the batch goes on."""
+    """Ingest every document under ``paths`` (and at each URL among them); a refused one is
+    reported and the batch goes on. Files in the folders that are not documents are listed in
+    the report's ``skipped``."""
     started = time.perf_counter()
     report = IngestReport()
     gazetteer = gazetteer_for(settings)
-    for item in walk(paths, follow_symlinks=follow_symlinks):
+    for item in _inputs(paths, follow_symlinks, report.skipped):
         if isinstance(item, Refusal):
             outcome = Outcome(item.path.name, "refused", reason=item.reason)
         else:
@@ -246,7 +250,7 @@ def ingest_paths(
                 document = _read(item, settings)
                 outcome = ingest_document(document, store, settings, gazetteer=gazetteer)
             except DocumentRefused as exc:
-                outcome = Outcome(item.name, "refused", reason=exc.message)
+                outcome = Outcome(_label(item), "refused", reason=exc.message)
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)
@@ -255,18 +259,18 @@ def ingest_paths(
 
 
 def extract_paths(
-    paths: Iterable[Path], settings: Settings, *, follow_symlinks: bool = False
+    paths: Iterable[Source], settings: Settings, *, follow_symlinks: bool = False, skipped: list[Path] | None = None
 ) -> Iterator[Extraction | Outcome]:
     """Extract without a store: an Extraction per readable document, a refused Outcome otherwise."""
     gazetteer = gazetteer_for(settings)
-    for item in walk(paths, follow_symlinks=follow_symlinks):
+    for item in _inputs(paths, follow_symlinks, skipped):
         if isinstance(item, Refusal):
             yield Outcome(item.path.name, "refused", reason=item.reason)
             continue
         try:
             yield extract_document(_read(item, settings), settings, gazetteer)
         except DocumentRefused as exc:
-            yield Outcome(item.name, "refused", reason=exc.message)
+            yield Outcome(_label(item), "refused", reason=exc.message)
 
 
 def extract_file(path: Path, settings: Settings) -> Extraction:
@@ -274,5 +278,31 @@ def extract_file(path: Path, settings: Settings) -> Extraction:
     return extract_document(_read(path, settings), settings)
 
 
-def _read(path: Path, settings: Settings) -> Document:
-    return read_file(path, max_bytes=settings.max_document_bytes, max_chars=settings.max_document_chars)
+def _inputs(
+    sources: Iterable[Source], follow_symlinks: bool, skipped: list[Path] | None
+) -> Iterator[Path | Refusal | str]:
+    """The files under the paths (walked together, so each is read once) and the URLs, in order."""
+    pending: list[Path] = []
+    for source in sources:
+        if isinstance(source, str) and is_url(source):
+            yield from walk(pending, follow_symlinks=follow_symlinks, skipped=skipped)
+            pending = []
+            yield source
+        else:
+            pending.append(Path(source))
+    yield from walk(pending, follow_symlinks=follow_symlinks, skipped=skipped)
+
+
+def _label(item: Path | str) -> str:
+    return item if isinstance(item, str) else item.name
+
+
+def _read(item: Path | str, settings: Settings) -> Document:
+    if isinstance(item, str):
+        return read_url(
+            item,
+            max_bytes=settings.max_document_bytes,
+            timeout=settings.fetch_timeout,
+            max_chars=settings.max_document_chars,
+        )
+    return read_file(item, max_bytes=settings.max_document_bytes, max_chars=settings.max_document_chars)

@@ -37,3 +37,23 @@ def vendor_file(name: str) -> Path | None:
         return None
     shipped = SHIPPED / "vendor" / name
     return shipped if shipped.is_file() else CHECKOUT / "node_modules" / rel
+
+
+def missing_vendor_files() -> list[str]:
+    """The names of :data:`VENDOR` whose file is found neither in the package nor in the checkout.
+
+    A wheel always ships them (its build fails without them); an editable install of a checkout
+    has them only after ``npm ci``. Without them the timeline and the SPARQL editor cannot work.
+    """
+    return [name for name in VENDOR if not (path := vendor_file(name)) or not path.is_file()]
+
+
+def vendor_advice(missing: list[str]) -> str:
+    """One line: which front-end files are missing, where they were looked for, and how to get them."""
+    where = f"neither in {SHIPPED / 'vendor'} nor in {CHECKOUT / 'node_modules'}"
+    packages = sorted({VENDOR[name].split("/standalone")[0].split("/styles")[0].split("/build")[0] for name in missing})
+    return (
+        f"the front-end files {', '.join(missing)} are missing ({where}); "
+        f"run `npm ci` in the checkout (or `make setup`) to install {', '.join(packages)}, "
+        "or install a wheel built with `make wheel`, which ships them"
+    )

@@ -208,3 +208,44 @@ def test_cli_serve_refuses_an_empty_or_unreadable_token_file(tmp_path: Path, ser
     assert len(err.strip().splitlines()) == 1 and "settings" not in served
     code, _, err = run("serve", "--token-file", str(empty), "--token", "x")
     assert code == 2 and "not both" in err
+
+
+# The two examples of the README's "Document metadata" section, verbatim: front matter, and a sidecar.
+FRONT_MATTER_EXAMPLE = """---
+title: Japan sends relief supplies to Tonga
+published: 2022-01-18
+url: https://www.example.org/press/2022/01/tonga.html
+source: Ministry of Foreign Affairs of Japan
+---
+The Government of Japan decided to provide emergency relief goods to the Kingdom of Tonga,
+which was hit by a volcanic eruption on 15 January.
+"""
+SIDECAR_EXAMPLE = """{
+  "title": "Japan sends relief supplies to Tonga",
+  "published": "2022-01-18",
+  "url": "https://www.example.org/press/2022/01/tonga.pdf"
+}
+"""
+
+
+def test_cli_metadata_from_front_matter_and_from_a_sidecar(tmp_path: Path) -> None:
+    (tmp_path / "tonga.md").write_text(FRONT_MATTER_EXAMPLE, encoding="utf-8")
+    code, out, err = run("extract", str(tmp_path / "tonga.md"))
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["title"], data["published"], data["url"]) == (
+        "Japan sends relief supplies to Tonga",
+        "2022-01-18",
+        "https://www.example.org/press/2022/01/tonga.html",
+    )
+    assert data["source"] == "Ministry of Foreign Affairs of Japan"
+    (tmp_path / "tonga.txt").write_text(FRONT_MATTER_EXAMPLE.split("---\n")[-1], encoding="utf-8")
+    (tmp_path / "tonga.meta.json").write_text(SIDECAR_EXAMPLE, encoding="utf-8")
+    code, out, err = run("extract", str(tmp_path / "tonga.txt"))
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["title"], data["published"], data["url"]) == (
+        "Japan sends relief supplies to Tonga",
+        "2022-01-18",
+        "https://www.example.org/press/2022/01/tonga.pdf",
+    )

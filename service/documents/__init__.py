@@ -1,17 +1,20 @@
-"""Documents: files and uploaded bytes → :class:`service.model.Document`.
+"""Documents: files, uploaded bytes and web pages → :class:`service.model.Document`.
 
 Decodes the bytes (UTF-8, UTF-16/32 with a byte-order mark, or a detected legacy encoding),
 refuses what is not an English text document (empty, binary, too large, too long, undecodable,
 in another language; a FIFO, socket or device; a symbolic link out of the folder being read)
 with a one-line :class:`~service.errors.DocumentRefused`, and fills in title, date, source,
-author, URL and language from, in rising order of authority: the text's own header lines or the
-HTML page's metadata, YAML front matter, and a ``NAME.meta.json`` sidecar.
+author, URL and language from, in rising order of authority: the text's own header lines, the
+HTML page's or the PDF's metadata, YAML front matter, and a ``NAME.meta.json`` sidecar. A URL is
+fetched (:mod:`~service.documents.url`: bounded in time and size) and read as the file it answers
+with; its address is the document's URL and, reduced, its id.
 
 ``Document.text`` is the decoded text exactly as written — line endings, trailing spaces and
 all; only a leading byte-order mark is dropped, and front matter is cut off — because event
-offsets are character offsets into it. For HTML it is the page's extracted main text.
+offsets are character offsets into it. For HTML it is the page's extracted main text; for a PDF
+its text layer (a scan without one is refused).
 
-This package reads files and nothing else. It must not import RDF libraries, the ontology mapping, the store,
+This package reads documents and nothing else. It must not import RDF libraries, the ontology mapping, the store,
 the extractor, Flask, the web layer or the CLI.
 """
 
@@ -23,11 +26,12 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
-from service.documents import decode, html, language, meta, text
+from service.documents import decode, html, language, meta, pdf, text, url
 from service.documents.files import kind_of, open_regular
 from service.errors import DocumentRefused, PayloadTooLarge
 from service.model import Document
@@ -38,16 +42,20 @@ __all__ = [
     "DocumentTooLong",
     "Refusal",
     "doc_id_for",
+    "is_url",
     "read_bytes",
     "read_file",
+    "read_url",
     "walk",
 ]
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown"}
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-DOCUMENT_SUFFIXES = frozenset(TEXT_SUFFIXES) | HTML_SUFFIXES
+PDF_SUFFIXES = frozenset({".pdf"})
+DOCUMENT_SUFFIXES = frozenset(TEXT_SUFFIXES) | HTML_SUFFIXES | PDF_SUFFIXES
 _TEXT_TYPES = {"text/plain": "text/plain", "text/markdown": "text/markdown", "text/x-markdown": "text/markdown"}
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+is_url = url.is_url
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID = 100
 # The extractor's time grows faster than the text's length: 1.7-5 s at 200,000 characters, 47 s
@@ -114,7 +122,43 @@ def read_bytes(
         raise type(exc)(f"{_one_line(name)}: {exc.message}") from None
 
 
-def walk(paths: Iterable[Path], *, follow_symlinks: bool = False) -> Iterator[Path | Refusal]:
+def read_url(
+    address: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    check_language: bool = True,
+) -> Document:
+    """Fetch a web page, PDF or text over HTTP(S) and read it, or raise DocumentRefused naming the URL.
+
+    The document's id comes from the address (:func:`~service.documents.url.doc_id_for_url`), so
+    ingesting it again finds it; its URL is where the answer came from at last (after redirects),
+    its source the site's name, else the host; title and date are the page's or the PDF's.
+    """
+    label = _one_line(address.strip())
+    try:
+        fetched = url.fetch(address, max_bytes=max_bytes, timeout=timeout)
+        if not fetched.data:
+            raise DocumentRefused("the server sent an empty answer")
+        name = PurePath(urlsplit(fetched.final_url).path).name or "index.html"
+        document = _build(
+            fetched.data,
+            name=name,
+            media_type=fetched.media_type,
+            overrides={"url": fetched.final_url},
+            max_chars=max_chars,
+            check_language=check_language,
+            default_id=url.doc_id_for_url(address),
+        )
+    except DocumentRefused as exc:
+        raise type(exc)(f"{label}: {exc.message}") from None
+    return replace(document, origin=label, source=document.source or urlsplit(fetched.final_url).hostname)
+
+
+def walk(
+    paths: Iterable[Path], *, follow_symlinks: bool = False, skipped: list[Path] | None = None
+) -> Iterator[Path | Refusal]:
     """The document files named or contained in ``paths``, each once, in a stable order.
 
     Directories are walked recursively in sorted order, skipping hidden entries, sidecars and
@@ -128,11 +172,14 @@ def walk(paths: Iterable[Path], *, follow_symlinks: bool = False) -> Iterator[Pa
     the directory named (``notes.txt -> /etc/passwd``), or a document whose sidecar is one.
     Symbolic links to directories are descended only with ``follow_symlinks`` (each real
     directory once, so a loop ends).
+
+    Files inside a directory whose extension is not a document's are appended to ``skipped``
+    when it is given (hidden files and sidecars are not: they are never documents).
     """
     seen: set[str] = set()
     for path in map(Path, paths):
         if path.is_dir():
-            found: Iterable[Path | Refusal] = _walk_dir(path, follow_symlinks)
+            found: Iterable[Path | Refusal] = _walk_dir(path, follow_symlinks, skipped)
         else:
             found = [] if meta.is_sidecar(path) else [path]
         for item in found:
@@ -167,11 +214,25 @@ def _build(
     overrides: dict[str, Any],
     max_chars: int = DEFAULT_MAX_CHARS,
     check_language: bool = True,
+    default_id: str | None = None,
 ) -> Document:
     if not data:
         raise DocumentRefused("empty file")
     declared_type, charset = _parse_media_type(media_type)
     kind = _kind(name, declared_type)
+    if kind == pdf.MEDIA_TYPE or (kind is None and pdf.is_pdf(data)):
+        body, found = pdf.extract(data, max_chars=max_chars)
+        return _finish(
+            body,
+            {**text.guess(body), **found},
+            overrides=overrides,
+            where="in its sidecar",
+            name=name,
+            media_type=pdf.MEDIA_TYPE,
+            max_chars=max_chars,
+            check_language=check_language,
+            default_id=default_id,
+        )
     if charset is None and kind != "text/plain":
         charset = html.declared_charset(data)
     content = decode.decode(data, declared=charset)
@@ -189,24 +250,47 @@ def _build(
         if not body.strip():
             raise DocumentRefused("no text after the front matter")
         found = {**text.guess(body), **front}
+    where = "in its front matter" if front.get("language") else "in the page's lang attribute"
+    return _finish(
+        body,
+        found,
+        overrides=overrides,
+        where=where,
+        name=name,
+        media_type=kind,
+        max_chars=max_chars,
+        check_language=check_language,
+        default_id=default_id,
+    )
+
+
+def _finish(
+    body: str,
+    found: dict[str, Any],
+    *,
+    overrides: dict[str, Any],
+    where: str,
+    name: str,
+    media_type: str,
+    max_chars: int,
+    check_language: bool,
+    default_id: str | None,
+) -> Document:
+    """The document of a read text: its length checked, the overrides applied, its language told."""
     if len(body) > max_chars:
         raise _too_long(len(body), max_chars)
     found = {**found, **overrides}
     if check_language:
-        where = (
-            "in its sidecar"
-            if overrides.get("language")
-            else "in its front matter"
-            if front.get("language")
-            else "in the page's lang attribute"
-        )
+        where = "in its sidecar" if overrides.get("language") else where
         found["language"] = language.check(body, found.get("language"), where=where)
-    return _document(body, found, name=name, media_type=kind)
+    return _document(body, found, name=name, media_type=media_type, default_id=default_id)
 
 
-def _document(body: str, found: dict[str, Any], *, name: str, media_type: str) -> Document:
+def _document(
+    body: str, found: dict[str, Any], *, name: str, media_type: str, default_id: str | None = None
+) -> Document:
     return Document(
-        id=found.get("id") or doc_id_for(name),
+        id=found.get("id") or default_id or doc_id_for(name),
         text=body,
         title=found.get("title"),
         published=found.get("published"),
@@ -225,7 +309,11 @@ def _kind(name: str, declared_type: str | None) -> str | None:
         return "text/html"
     if declared_type in _TEXT_TYPES:
         return _TEXT_TYPES[declared_type]
+    if declared_type == pdf.MEDIA_TYPE:
+        return pdf.MEDIA_TYPE
     suffix = PurePath(name).suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return pdf.MEDIA_TYPE
     return "text/html" if suffix in HTML_SUFFIXES else TEXT_SUFFIXES.get(suffix)
 
 
@@ -279,13 +367,14 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _walk_dir(root: Path, follow_symlinks: bool) -> list[Path | Refusal]:
+def _walk_dir(root: Path, follow_symlinks: bool, skipped: list[Path] | None = None) -> list[Path | Refusal]:
     def fail(exc: OSError) -> None:
         raise DocumentRefused(f"{exc.filename}: cannot list the directory ({exc.strerror or exc})")
 
     real_root = os.path.realpath(root)
     visited = {real_root}
     found: list[Path | Refusal] = []
+    others: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=fail, followlinks=follow_symlinks):
         kept = []
         for d in dirnames:
@@ -305,9 +394,14 @@ def _walk_dir(root: Path, follow_symlinks: bool) -> list[Path | Refusal]:
         dirnames[:] = kept
         for filename in filenames:
             file = Path(dirpath, filename)
-            if filename.startswith(".") or meta.is_sidecar(file) or file.suffix.lower() not in DOCUMENT_SUFFIXES:
+            if filename.startswith(".") or meta.is_sidecar(file):
+                continue
+            if file.suffix.lower() not in DOCUMENT_SUFFIXES:
+                others.append(file)
                 continue
             found.append(_check_entry(file, root, real_root, follow_symlinks))
+    if skipped is not None:
+        skipped.extend(sorted(others, key=lambda path: path.relative_to(root).parts))
     return sorted(found, key=lambda item: (item.path if isinstance(item, Refusal) else item).relative_to(root).parts)
 
 

@@ -3,7 +3,7 @@
 The fields and their order follow the event JSON format, so an export reads back with
 ``service.model.events_from_json``. What the format does not carry is added beside it:
 ``iri`` on the event and on each actor, ``key`` (the event's address in this API),
-``document`` and ``links``.
+``label`` (:mod:`service.timeline.labels`), ``document`` and ``links``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from service.rdf.iris import Iris, encode
 from service.rdf.mapping import EVENT_CLASSES
 from service.rdf.namespaces import XSD
 from service.timeline import fields
+from service.timeline.labels import event_label
 
 TYPE_OF_CLASS = {cls.value: name for name, cls in EVENT_CLASSES.items()}
 ROLE_FIELDS = {
@@ -136,9 +137,10 @@ def event_json(
     iri, key = row["e"].value, event_key(iris, row["e"].value)
     s_start, s_end = value(row["sStart"]) or 0, value(row["sEnd"]) or 0
     doc_id = value(row["docId"])
+    kind = TYPE_OF_CLASS.get(row["cls"].value, "other")
     return {
         "id": value(row["id"]) or key,
-        "type": TYPE_OF_CLASS.get(row["cls"].value, "other"),
+        "type": kind,
         "trigger": value(row["trigger"]) or "",
         "sentence": value(row["sentence"]) or "",
         "date": _date_json(row),
@@ -149,6 +151,7 @@ def event_json(
         "planned": bool(value(row["planned"])),
         "iri": iri,
         "key": key,
+        "label": event_label({"type": kind, **actors, "aid": aid}),
         "document": {
             "id": doc_id,
             "iri": value(row["doc"]),

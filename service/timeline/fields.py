@@ -55,10 +55,12 @@ def compact_scalars(events: list[NamedNode]) -> str:
 
 
 def compact_actors(events: list[NamedNode]) -> str:
-    """The agents and recipients of the events (their names come from :func:`labels`)."""
-    return f"""{PROLOGUE}SELECT ?e ?role ?a WHERE {{
+    """The actors and places of the events, with a group's count (names come from :func:`labels`)."""
+    return f"""{PROLOGUE}SELECT ?e ?role ?a ?count ?approximate WHERE {{
   VALUES ?e {{ {terms(events)} }}
-  ?e ?role ?a FILTER(?role IN (eg:agent, eg:recipient))
+  ?e ?role ?a FILTER(?role IN ({", ".join(ROLES)}))
+  OPTIONAL {{ ?a eg:memberCount ?count }}
+  OPTIONAL {{ ?a eg:approximate ?approximate }}
 }}"""
 
 

@@ -34,6 +34,10 @@ PAGING = [
 ]
 
 _NULLABLE_STR = {"type": ["string", "null"]}
+LABEL = (
+    "What happened, in one line: donor → recipient · the aid in short for an event with aid "
+    '("Japan → Vietnam · 1,000,000 doses of vaccine"), else the type and the actors ("Meeting · China, Kyrgyzstan")'
+)
 
 SCHEMAS: dict[str, Any] = {
     "Actor": {
@@ -66,7 +70,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Event": {
         "type": "object",
-        "description": "The event JSON format of ontology/event.schema.json, plus iri, key, document and links.",
+        "description": "The event JSON format of ontology/event.schema.json, plus iri, key, label, document and links.",
         "required": [
             "id",
             "type",
@@ -83,6 +87,7 @@ SCHEMAS: dict[str, Any] = {
             "planned",
             "iri",
             "key",
+            "label",
             "document",
             "links",
         ],
@@ -115,6 +120,7 @@ SCHEMAS: dict[str, Any] = {
             "planned": {"type": "boolean"},
             "iri": {"type": "string", "description": "The event's IRI (its linked-data page)"},
             "key": {"type": "string", "description": "The event's address in this API: /api/events/{key}"},
+            "label": {"type": "string", "description": LABEL},
             "document": {"type": "object", "properties": {"id": {}, "iri": {}, "title": {}, "published": {}}},
             "links": {"type": "object", "additionalProperties": {"type": "string"}},
         },
@@ -142,8 +148,8 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "description": "key, iri, type, date, trigger, "
-                    "planned, agents and recipients (name, iri), document (id, title)",
+                    "description": "key, iri, type, label (as in Event), date, trigger, "
+                    "agents and recipients (name, iri; a group's count), document (id, title)",
                 },
             },
             "histogram": _ref("Histogram"),

@@ -26,9 +26,10 @@ from pyoxigraph import NamedNode
 
 from service.errors import UserError
 from service.timeline import fields, queries
-from service.timeline.assemble import TYPE_OF_CLASS, event_key, value
+from service.timeline.assemble import ROLE_FIELDS, TYPE_OF_CLASS, event_key, group_aid, value
 from service.timeline.events import MAX_HISTOGRAM_MONTHS, Finder
 from service.timeline.filters import EventFilter, month_key, months_between
+from service.timeline.labels import event_label
 
 MAX_WINDOW_YEARS = 200
 CASCADE = 12  # past this many month keys per event the page may draw, go straight to the counts
@@ -50,32 +51,51 @@ def compact(finder: Finder, events: list[NamedNode]) -> list[dict[str, Any]]:
     if not events:
         return []
     rows = {r["e"].value: r for r in finder.store.query(fields.compact_scalars(events))}  # type: ignore[union-attr]  # a SELECT: QuerySolutions
-    roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"agents": [], "recipients": []})
+    roles: dict[str, dict[str, dict[str, dict[str, Any]]]] = defaultdict(lambda: defaultdict(dict))
     for r in finder.store.query(fields.compact_actors(events)):  # type: ignore[union-attr]  # a SELECT: QuerySolutions
-        roles[r["e"].value]["agents" if r["role"].value.endswith("agent") else "recipients"].append(r["a"].value)
+        actor: dict[str, Any] = {"iri": r["a"].value}
+        if r["count"] is not None:
+            actor |= {"group": True, "count": value(r["count"]), "approximate": bool(value(r["approximate"]))}
+        roles[r["e"].value][ROLE_FIELDS[r["role"].value]].setdefault(r["a"].value, actor)
     actors = {a for people in roles.values() for group in people.values() for a in group}
     names = _names(finder, fields.labels([NamedNode(a) for a in actors], "rdfs:label")) if actors else {}
     docs = {r["doc"].value for r in rows.values() if r["doc"] is not None}
     titles = _names(finder, fields.labels([NamedNode(d) for d in docs], "schema:headline")) if docs else {}
-    return [_light(finder, rows[e.value], roles[e.value], names, titles) for e in events if e.value in rows]
+    aid = group_aid(finder.store.query(fields.event_aid(events)))
+    return [
+        _light(finder, rows[e.value], roles[e.value], names, titles, aid.get(e.value, []))
+        for e in events
+        if e.value in rows
+    ]
 
 
 def _light(
-    finder: Finder, row: Any, roles: dict[str, list[str]], names: dict[str, str], titles: dict[str, str]
+    finder: Finder,
+    row: Any,
+    roles: dict[str, dict[str, dict[str, Any]]],
+    names: dict[str, str],
+    titles: dict[str, str],
+    aid: list[dict[str, Any]],
 ) -> dict[str, Any]:
     when = {"earliest": value(row["early"]), "latest": value(row["late"]), "precision": value(row["precision"])}
     doc = value(row["doc"])
     people = {
-        role: sorted(({"name": names.get(a, ""), "iri": a} for a in iris), key=lambda a: a["name"].lower())
-        for role, iris in roles.items()
+        field: sorted(
+            ({"name": names.get(a, ""), **actor} for a, actor in roles.get(field, {}).items()),
+            key=lambda a: (a["name"].lower(), a["iri"]),
+        )
+        for field in ROLE_FIELDS.values()
     }
+    kind = TYPE_OF_CLASS.get(row["cls"].value, "other")
     return {
         "key": event_key(finder.iris, row["e"].value),
         "iri": row["e"].value,
-        "type": TYPE_OF_CLASS.get(row["cls"].value, "other"),
+        "type": kind,
+        "label": event_label({"type": kind, **people, "aid": aid}),
         "date": when,
         "trigger": value(row["trigger"]) or "",
-        **people,
+        "agents": people["agents"],
+        "recipients": people["recipients"],
         "document": {"id": finder.iris.doc_id_of(doc) if doc else None, "title": titles.get(doc) if doc else None},
     }
 

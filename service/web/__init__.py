@@ -15,7 +15,7 @@ from service.rdf.iris import Iris
 from service.sparql.evaluator import open_evaluator, worker_count
 from service.sparql.served import ServedStore
 from service.store import Store, open_configured
-from service.web import errors, security
+from service.web import conditional, errors, resources, security
 from service.web.runtime import Runtime
 
 
@@ -46,12 +46,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.extensions["eventgraph"] = runtime
     errors.init_app(app)
     security.init_app(app)
+    conditional.init_app(app, raw)  # ETag / 304 on reads of the embedded store
+    # Links to IRIs in every page: those under the base IRI point at the host the page was asked from.
+    app.add_template_filter(resources.iri_href, "iri_href")
     _register_blueprints(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service.web import api, assets, graph_store, ingest, pages, queries, resources, sparql, timeline
+    from service.web import api, assets, graph_store, ingest, pages, queries, sparql, timeline
 
     for module in (assets, sparql, graph_store, resources, ingest, api, queries, pages, timeline):
         app.register_blueprint(module.bp)

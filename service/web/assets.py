@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, send_file
 from werkzeug.wrappers import Response
 
-from service.resources import vendor_file
+from service.resources import vendor_advice, vendor_file
 
 bp = Blueprint("assets", __name__)
 
@@ -18,5 +18,7 @@ bp = Blueprint("assets", __name__)
 def vendor(name: str) -> Response:
     path = vendor_file(name)
     if path is None or not path.is_file():
-        abort(404, description=f"no vendor file {name!r}: run `make setup` to install the front-end packages")
+        if path is None:
+            abort(404, description=f"no vendor file {name!r}")
+        abort(404, description=vendor_advice([name]))
     return send_file(path, max_age=86400)

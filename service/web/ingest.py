@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from service.pipeline import Outcome
 
 bp = Blueprint("ingest", __name__)
-TEXT_TYPES = {"text/plain": ".txt", "text/markdown": ".md", "text/html": ".html", "application/xhtml+xml": ".html"}
+DOCUMENT_TYPES = {
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "application/pdf": ".pdf",
+}
 
 
 @bp.post("/documents")
@@ -53,11 +59,11 @@ def _uploads() -> list[tuple[str, str | None, bytes]]:
         if not files:
             raise QueryError("the multipart request holds no file: send each document as a file part")
         return files
-    if request.mimetype not in TEXT_TYPES:
-        accepted = ", ".join([*TEXT_TYPES, "multipart/form-data"])
+    if request.mimetype not in DOCUMENT_TYPES:
+        accepted = ", ".join([*DOCUMENT_TYPES, "multipart/form-data"])
         raise UnsupportedMediaType(f"cannot ingest {request.mimetype or '(no type)'}: send one of {accepted}")
     data = request.get_data()
-    name = request.args.get("name") or _disposition_name() or _hashed_name(data, TEXT_TYPES[request.mimetype])
+    name = request.args.get("name") or _disposition_name() or _hashed_name(data, DOCUMENT_TYPES[request.mimetype])
     return [(name, request.content_type, data)]
 
 

@@ -15,12 +15,17 @@ bp = Blueprint("timeline", __name__)
 
 @bp.get("/timeline")
 def timeline() -> str:
-    """The timeline shell, with the event types, documents and extent for the script."""
+    """The timeline shell, with the event types, documents, extent and base IRI for the script.
+
+    The script maps IRIs under the base IRI to paths on the server that served the page, so the
+    links work on whatever host and port it is served.
+    """
     rt = runtime()
     extent = Finder(rt.store, rt.iris).extent()
     config = {
         "types": [{"key": t, "label": type_label(t)} for t in EVENT_TYPES],
         "documents": [{"id": d["id"], "title": d["title"] or d["id"]} for d in list_documents(rt.store, rt.iris)],
         "extent": {"first": extent[0].isoformat(), "last": extent[1].isoformat()} if extent else None,
+        "base": rt.iris.base,
     }
     return render_template("timeline.html", config=config)

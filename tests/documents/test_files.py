@@ -73,7 +73,7 @@ def test_files_walk_reports_fifos_sockets_and_devices_and_goes_on(write, tmp_pat
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(tmp_path / "docs" / "sock.html"))
-        os.mkfifo(tmp_path / "docs" / "ignored.pdf")  # not a document's extension: not looked at
+        os.mkfifo(tmp_path / "docs" / "ignored.docx")  # not a document's extension: not looked at
         found, refused = within(10, lambda: _walked([tmp_path / "docs"]))
     finally:
         server.close()

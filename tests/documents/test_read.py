@@ -181,7 +181,7 @@ def test_walk_recurses_sorted_and_skips_hidden_and_sidecars(write, tmp_path: Pat
         "sub/deeper/d.text",
         "A.TXT",
         "b.meta.json",
-        "notes.pdf",
+        "notes.docx",
         ".hidden.txt",
         ".git/x.txt",
         "sub/.cache/y.txt",

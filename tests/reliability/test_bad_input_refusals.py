@@ -23,6 +23,7 @@ from service.store import Store, open_store
 from service.web import create_app
 from service.web.sparql import evaluator_of
 from tests.conftest import SEEDS
+from tests.documents.test_pdf import ARTICLE, make_pdf
 from tests.reliability.conftest import child_env
 from tests.web.live import AUTH, TOKEN, load, sample_extraction
 
@@ -233,6 +234,22 @@ def test_bad_input_multipart_with_a_refused_part_stores_nothing(
     assert stored_documents(store) == ["a", "c"]
 
 
+def test_bad_input_a_pdf_without_a_text_layer_over_http_is_422_and_stores_nothing(app: Flask, store: Store) -> None:
+    def post(name: str, data: bytes) -> tuple[int, str]:
+        files = {"file": (io.BytesIO(data), name, "application/pdf")}
+        resp = app.test_client().post("/documents", data=files, content_type="multipart/form-data", headers=AUTH)
+        return resp.status_code, resp.get_data(as_text=True)
+
+    code, body = post("scan.pdf", make_pdf(["", ""]))
+    assert code == 422 and "scan.pdf: PDF without a text layer (its 2 pages have no text: a scan?)" in body
+    code, body = post("locked.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    assert code == 422 and "locked.pdf: damaged PDF that cannot be read (" in body
+    assert stored_documents(store) == []
+    code, body = post("tonga.pdf", make_pdf(ARTICLE))
+    assert code == 201, body
+    assert stored_documents(store) == ["tonga"]
+
+
 # --- 9. documents not in English ---------------------------------------------------------------
 
 
@@ -252,7 +269,7 @@ def test_bad_input_a_folder_of_foreign_documents_says_so_and_exits_1(tmp_path: P
         "only English is supported",
         f"refused zh_press_release.txt: {folder / 'zh_press_release.txt'}: the text is Chinese (zh); "
         "only English is supported",
-        "Error: nothing ingested: all 2 files were refused (reasons above)",
+        "Error: nothing ingested: all 2 documents were refused (reasons above)",
     ]
 
 

@@ -68,7 +68,8 @@ def test_view_counts_per_month_when_even_those_crowd(finder: Finder) -> None:
 
 def test_view_light_events_carry_what_the_page_draws(finder: Finder) -> None:
     event = view(finder, date(2020, 3, 3), date(2020, 3, 3), 100, q="masks")["events"][0]
-    assert set(event) == {"key", "iri", "type", "date", "trigger", "agents", "recipients", "document"}
+    assert set(event) == {"key", "iri", "type", "label", "date", "trigger", "agents", "recipients", "document"}
+    assert event["label"] == "Beijing → Tokyo · ~100,000 pieces of masks (CN¥50,000)"
     assert event["document"] == {"id": "doc-a", "title": "Aid news"}
     assert event["date"]["precision"] == "day"
 

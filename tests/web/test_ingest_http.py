@@ -97,7 +97,8 @@ def test_ingest_http_needs_the_token_and_stores_nothing_without_it(client: Flask
 @pytest.mark.parametrize(
     ("data", "content_type", "status"),
     [
-        (b"%PDF-1.7 binary", "application/pdf", 415),
+        (b"%PDF-1.7 binary", "application/pdf", 422),  # a PDF is read; this one is damaged
+        (b"{}", "application/json", 415),
         (b"", "text/plain", 422),
         (b"\x00\x01\x02binary\x00" * 20, "text/plain", 422),
     ],

@@ -128,3 +128,19 @@ def test_pages_seed_documents_render(seeded: tuple[Settings, Store]) -> None:
     assert "Solidarity is the Most Powerful Weapon in the Fight against COVID-19" in listing
     html = client.get("/documents/000_9bb7eb15379a1141").get_data(as_text=True)
     assert len(re.findall(r'class="trigger t-', html)) > 5
+
+
+def test_pages_favicon_is_served_and_named(client: FlaskClient) -> None:
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 200 and resp.mimetype == "image/vnd.microsoft.icon"
+    assert resp.data[:4] == b"\x00\x00\x01\x00" and b"PNG" in resp.data[:40]  # an ICO holding a PNG
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/").get_data(as_text=True)
+
+
+def test_pages_document_links_its_linked_data_page(client: FlaskClient) -> None:
+    html = client.get("/documents").get_data(as_text=True)
+    first = re.search(r'href="/documents/([^"#]+)"', html)
+    assert first is not None
+    page = client.get(f"/documents/{first.group(1)}").get_data(as_text=True)
+    link = re.search(r'href="(/id/document/[^"]+)">linked data</a>', page)
+    assert link is not None and client.get(link.group(1), headers={"Accept": "text/html"}).status_code == 200

@@ -12,7 +12,16 @@
   const app = document.getElementById("timeline-app");
   const config = JSON.parse(app.dataset.config);
   const typeLabel = Object.fromEntries(config.types.map((t) => [t.key, t.label]));
+  const base = config.base || ""; // the base IRI: what is minted under it is served here, at this page's origin
   const $ = (id) => document.getElementById(id);
+
+  // An IRI this service minted, as a path on the server that served this page (whatever host
+  // and port that is); any other IRI or link as it is.
+  function localHref(iri) {
+    if (!iri) return null;
+    if (base && iri.startsWith(base)) return "/" + iri.slice(base.length);
+    return iri;
+  }
 
   // ---------------------------------------------------------------- building the DOM
   function el(tag, attrs, ...children) {
@@ -106,10 +115,9 @@
   const byKey = new Map(); // event key → event JSON of the events drawn
   const container = $("timeline");
 
+  // The label is built by the server (service/timeline/labels.py): the API and the page agree.
   function itemLabel(ev) {
-    const who = ev.agents.map((a) => a.name).join(", ");
-    const whom = ev.recipients.map((a) => a.name).join(", ");
-    return (who || typeLabel[ev.type]) + (whom ? " → " + whom : "") + ": " + ev.trigger;
+    return ev.label || typeLabel[ev.type] || ev.type;
   }
 
   function template(item) {
@@ -119,6 +127,7 @@
       return el("div", { class: "bucket-column" }, el("span", { class: "bucket-label", text: item.bucket.count.toLocaleString() }), bar);
     }
     if (item.isCluster) return item.content; // vis-timeline's own markup from the constant titleTemplate
+    if (item.band) return ""; // the interval's band carries no label: its point does
     const ev = byKey.get(item.key);
     if (!ev) return el("span", { text: item.key || "" });
     return el("span", { class: "item-label" }, itemLabel(ev));
@@ -129,13 +138,16 @@
     const when = d.earliest === d.latest ? d.earliest : d.earliest + " – " + d.latest;
     return el("div", { class: "tip" },
       el("strong", { text: typeLabel[ev.type] }), " · ", when,
-      el("span", { class: "muted", text: isCertain(d) ? " (known to the day)" : " (uncertain: " + d.precision + ")" }),
+      el("span", { class: "muted", text: isCertain(d) ? " (known to the day)" : " (uncertain: " + d.precision + "; drawn at its latest day)" }),
       el("div", { text: itemLabel(ev) }),
+      ev.trigger ? el("div", { class: "muted", text: "“" + ev.trigger + "”" }) : null,
       ev.document.title ? el("div", { class: "muted", text: ev.document.title }) : null);
   }
 
+  // Only events known to the day gather into clusters: an uncertain event's point stands for a
+  // span, so it stays drawn and labelled at every zoom.
   function clusterable(item) {
-    return item.type === "point" || (item.end - item.start) <= 32 * DAY;
+    return item.type === "point" && item.certain === true;
   }
 
   const timeline = new vis.Timeline(container, items, {
@@ -149,11 +161,11 @@
     selectable: true,
     multiselect: false,
     verticalScroll: true,
-    dataAttributes: ["key", "precision"],
+    dataAttributes: ["key", "precision", "band"],
     template: template,
     groupTemplate: (group) => group ? el("span", { class: "group-label " + (group.className || "") }, group.label) : "",
     groupOrder: (a, b) => (a.order - b.order) || a.label.localeCompare(b.label),
-    // Crowded points and short ranges gather into clusters; long uncertain ranges stay visible as they are.
+    // Crowded points known to the day gather into clusters; uncertain events stay visible as they are.
     cluster: {
       maxItems: 5, showStipes: true, fitOnDoubleClick: true,
       titleTemplate: "{count} events close together — click to zoom in",
@@ -174,19 +186,37 @@
     return [null];
   }
 
+  // An event known to the day is a filled dot on its day. Any other event is a hollow dot on the
+  // latest day it may have happened on, labelled like the others, over a light band (a background
+  // item, in its row when grouped) from its earliest to its latest day: readable at every zoom,
+  // however long or short the span.
+  function bandClass(ev, active) {
+    return "band t-" + ev.type + " p-" + ev.date.precision + (active ? " active" : "");
+  }
+
   function eventItems(ev) {
     const d = ev.date;
     const certain = isCertain(d);
-    const base = {
+    const point = {
       key: ev.key,
+      type: "point",
+      certain,
       precision: certain ? "day" : d.precision,
       title: tooltip(ev),
-      start: localDate(d.earliest),
+      start: certain ? localDate(d.earliest) : localDate(d.latest),
       className: "t-" + ev.type + (certain ? " certain" : " uncertain p-" + d.precision),
     };
-    if (certain) Object.assign(base, { type: "point" });
-    else Object.assign(base, { type: "range", end: addDays(d.latest, 1) });
-    return groupsOf(ev).map((g, n) => Object.assign({ id: ev.key + "|" + n, group: g ? g.id : undefined }, base));
+    return groupsOf(ev).flatMap((g, n) => {
+      const group = g ? g.id : undefined;
+      const out = [Object.assign({ id: ev.key + "|" + n, group }, point)];
+      if (!certain) {
+        out.push({
+          id: "band:" + ev.key + "|" + n, group, band: ev.key, type: "background",
+          start: localDate(d.earliest), end: addDays(d.latest, 1), className: bandClass(ev, ev.key === state.event),
+        });
+      }
+      return out;
+    });
   }
 
   function showEvents(events) {
@@ -314,7 +344,7 @@
       const page = await getJSON("/api/events?" + p);
       const list = $("undated-list");
       list.replaceChildren(...page.events.map((ev) => el("li", {},
-        el("a", { href: ev.links.timeline, "data-key": ev.key, onclick: (e) => { e.preventDefault(); select(ev.key); } },
+        el("a", { href: localHref(ev.links.timeline), "data-key": ev.key, onclick: (e) => { e.preventDefault(); select(ev.key); } },
           el("span", { class: "chip t-" + ev.type, text: typeLabel[ev.type] }), " ", itemLabel(ev)),
         el("span", { class: "muted" }, " — ", describeDate(ev.date)))));
       const n = page.events.length + (page.next ? "+" : "");
@@ -350,7 +380,7 @@
     }
     if (props.item) {
       const it = items.get(props.item);
-      if (it && it.key) select(it.key);
+      if (it && (it.key || it.band)) select(it.key || it.band);
     }
   });
 
@@ -370,7 +400,7 @@
   function actorList(title, actors) {
     if (!actors.length) return null;
     return el("div", { class: "actors" }, el("h3", { text: title }), el("ul", {}, actors.map((a) => el("li", {},
-      el("span", { class: "name", text: a.name }),
+      a.iri ? el("a", { class: "name", href: localHref(a.iri), text: a.name }) : el("span", { class: "name", text: a.name }),
       a.group && a.count !== null ? el("span", { class: "muted", text: " (" + (a.approximate ? "about " : "") + a.count + ")" }) : null,
       el("span", { class: "kind", text: a.kind }),
       a.wikidata ? el("a", { class: "wd", href: "https://www.wikidata.org/wiki/" + a.wikidata, rel: "noopener noreferrer", target: "_blank", title: "Wikidata" }, a.wikidata, " ↗") : null))));
@@ -401,7 +431,7 @@
     return el("div", {}, el("h3", { text: "Evidence" }), quote,
       el("p", { class: "muted small" }, "Confidence " + Math.round(ev.confidence * 100) + "%",
         ev.planned ? " · reported as planned, not yet done" : "",
-        " · from ", ev.links.document ? el("a", { href: ev.links.document, text: ev.document.title || ev.document.id }) : (ev.document.title || "")));
+        " · from ", ev.links.document ? el("a", { href: localHref(ev.links.document), text: ev.document.title || ev.document.id }) : (ev.document.title || "")));
   }
 
   function renderDetail(ev) {
@@ -427,10 +457,12 @@
       aidTable(ev.aid),
       evidence(ev),
       el("nav", { class: "links" },
-        ev.links.document ? el("a", { href: ev.links.document, text: "Read in the document" }) : null,
-        el("a", { href: ev.links.rdf, text: "RDF of this event" }),
-        el("a", { href: ev.links.editor, text: "SPARQL query about it" }),
-        el("a", { href: ev.links.self, text: "JSON" })),
+        ev.links.document ? el("a", { href: localHref(ev.links.document), text: "Read in the document" }) : null,
+        ev.document.iri ? el("a", { href: localHref(ev.document.iri), text: "The document's RDF" }) : null,
+        el("a", { href: localHref(ev.links.rdf), text: "RDF of this event" }),
+        el("a", { href: localHref(ev.links.editor), text: "SPARQL query about it" }),
+        el("a", { href: localHref(ev.links.self), text: "JSON" })),
+      el("p", { class: "iri muted small" }, "IRI ", el("a", { href: localHref(ev.iri), text: ev.iri })),
     ].filter(Boolean));
     panel.hidden = false;
     app.classList.add("with-detail");
@@ -440,6 +472,9 @@
   function markSelection() {
     const ids = state.event ? items.getIds({ filter: (it) => it.key === state.event }) : [];
     timeline.setSelection(ids);
+    // The selected event's band stands out from the others.
+    const bands = items.get({ filter: (it) => it.band && (it.band === state.event || it.className.endsWith(" active")) });
+    items.update(bands.map((it) => ({ id: it.id, className: bandClass(byKey.get(it.band), it.band === state.event) })));
   }
 
   async function select(key) {
@@ -566,7 +601,8 @@
     const first = localDate(config.extent.first);
     const last = addDays(config.extent.last, 1);
     const pad = Math.max((last - first) * 0.05, 7 * DAY);
-    timeline.setWindow(new Date(first.getTime() - pad), new Date(last.getTime() + pad), { animation: false });
+    const room = Math.max((last - first) * 0.35, 30 * DAY); // labels run to the right of their points
+    timeline.setWindow(new Date(first.getTime() - pad), new Date(last.getTime() + room), { animation: false });
   }
 
   async function start() {

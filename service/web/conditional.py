@@ -1,0 +1,83 @@
+"""Conditional reads (RFC 9110 §13, RFC 9111): every read answered from the embedded store carries an
+``ETag`` made of the store's generation, and a repeated request whose ``If-None-Match`` names it is
+answered ``304 Not Modified`` before any view runs — no query is evaluated, no page rendered.
+
+The tag is weak (``W/"…"``: the same answer may be compressed differently on the way) and covers what
+the answer depends on: the server's run (a random epoch: generations restart at 0 with the process), the
+store's generation (every write through this server bumps it, and the embedded store has no other
+writer: its lock keeps other processes out), the method-independent request target (path and query
+string) and the ``Accept`` header (``Vary: Accept``). ``Cache-Control: no-cache`` lets browsers and
+proxies keep the answer and ask again each time, which costs one 304.
+
+A remote store may be written by others, so no tag is made for it: its answers say ``no-cache`` only.
+Writes, the static files (Flask tags those itself) and answers other than 200 are left as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Flask, Response, request
+
+from service.store.remote import RemoteStore
+from service.web.runtime import runtime
+
+_READS = frozenset({"GET", "HEAD"})
+_EPOCH = secrets.token_hex(4)
+
+
+def init_app(app: Flask, store: object) -> None:
+    """Tag the reads of ``app`` (untagged when ``store`` is a remote store)."""
+    tagged = not isinstance(store, RemoteStore)
+    app.extensions["eventgraph.etags"] = tagged
+
+    @app.before_request
+    def not_modified() -> Response | None:
+        if not tagged or request.method not in _READS or _untagged_endpoint():
+            return None
+        tag = current_tag()
+        named = _tags(request.headers.get("If-None-Match", ""))
+        if tag in named or "*" in named:
+            resp = Response(status=304)
+            _headers(resp, tag)
+            return resp
+        return None
+
+    @app.after_request
+    def tag_answer(resp: Response) -> Response:
+        if request.method not in _READS or _untagged_endpoint() or resp.status_code != 200:
+            return resp
+        if tagged and "ETag" not in resp.headers:
+            _headers(resp, current_tag())
+        elif not tagged:
+            resp.headers.setdefault("Cache-Control", "no-cache")
+        return resp
+
+
+def current_tag() -> str:
+    """The weak entity tag of the current request against the store's current generation."""
+    generation = runtime().evaluator.generation
+    target = f"{request.full_path}\n{request.headers.get('Accept', '')}"
+    digest = hashlib.blake2b(target.encode("utf-8"), digest_size=10).hexdigest()
+    return f'W/"{_EPOCH}-{generation}-{digest}"'
+
+
+def _headers(resp: Response, tag: str) -> None:
+    resp.headers["ETag"] = tag
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.vary.add("Accept")
+
+
+def _tags(header: str) -> set[str]:
+    """The entity tags an ``If-None-Match`` names (weak comparison: ``W/`` is ignored on both sides)."""
+    if header.strip() == "*":
+        return {"*"}
+    tags = {t.strip() for t in header.split(",") if t.strip()}
+    return tags | {t[2:] if t.startswith("W/") else f"W/{t}" for t in tags}
+
+
+def _untagged_endpoint() -> bool:
+    """The static files (tagged by Flask from their contents) and the vendored front-end packages."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static") or endpoint.startswith("assets.")

@@ -546,6 +546,8 @@ def _titled_people(work: Work) -> list[Mention]:
             start, person = start + cut.end(), person[cut.end() :]
         if person.split()[0].lower() in _NOT_NAMES:
             continue  # "… Affairs The Hon Julie Bishop": what follows the portfolio is no name yet
+        if re.search(r"['’]s\b", person):
+            continue  # "the Prime Minister's COVID-19 Relief Fund": a possessive, not a name
         found = mention(work, start, start + len(person), Actor(person, "person"), "person")
         out += [found] if found else []
     # "Janez Lenarčič, Commissioner for …", "Penny Wong, Foreign Minister: …"

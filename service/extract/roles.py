@@ -379,6 +379,8 @@ def _slot(
         return item.slot  # "1.5 lakh doses for Bhutan … were flown out"
     if item.slot in ("for", "to") and in_clause and k == 0 and _after_aid_word(work, item.token_start):
         return item.slot  # "EU's assistance to Albania has arrived", "Deliveries to Armenia … will follow"
+    if item.slot == "from" and in_clause and trigger.frame == "arrive" and _after_aid_word(work, item.token_start):
+        return item.slot  # "Relief supplies from New Zealand arrived": the aid's origin is its giver
     if item.slot == "invitation" and item.token_start < trigger.token_start:
         return "invitation"
     if item.slot == "with" and in_clause and item.jointly:
@@ -391,7 +393,8 @@ def _after_aid_word(work: Work, start: int) -> bool:
     k = start - 1
     while k > 0 and work.doc[k].lower_ in _AID_DETERMINERS:
         k -= 1
-    return k > 0 and work.doc[k - 1].lower_ in tables.word_classes().get("aid", frozenset())
+    word = work.doc[k - 1].lower_ if k > 0 else ""
+    return word in tables.word_classes().get("aid", frozenset()) or word in tables.aid_items()
 
 
 def relative(work: Work, trigger: Trigger) -> bool:

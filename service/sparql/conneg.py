@@ -35,6 +35,22 @@ GRAPH_FORMAT_NAMES: dict[str, RdfFormat] = {
     "trig": RdfFormat.TRIG,
 }
 FORMAT_NAMES: dict[str, QueryResultsFormat | RdfFormat] = {**RESULT_FORMAT_NAMES, **GRAPH_FORMAT_NAMES}
+# Other values of ``format=`` that clients send, read as Fuseki and Virtuoso read them: the format
+# of that family that fits the result. SPARQLWrapper sends its return format's name (``xml`` for
+# RDF/XML too, ``rdf+xml``, ``json-ld``, ``n3``); ``json`` for a graph is JSON-LD.
+FORMAT_ALIASES: dict[str, tuple[QueryResultsFormat | RdfFormat, ...]] = {
+    "xml": (QueryResultsFormat.XML, RdfFormat.RDF_XML),
+    "json": (QueryResultsFormat.JSON, RdfFormat.JSON_LD),
+    "rdf+xml": (RdfFormat.RDF_XML,),
+    "rdf": (RdfFormat.RDF_XML,),
+    "json-ld": (RdfFormat.JSON_LD,),
+    "n3": (RdfFormat.TURTLE,),
+    "ttl": (RdfFormat.TURTLE,),
+    "nt": (RdfFormat.N_TRIPLES,),
+    "n-triples": (RdfFormat.N_TRIPLES,),
+    "nq": (RdfFormat.N_QUADS,),
+    "n-quads": (RdfFormat.N_QUADS,),
+}
 RESULT_FORMATS: tuple[QueryResultsFormat, ...] = tuple(RESULT_FORMAT_NAMES.values())
 GRAPH_FORMATS: tuple[RdfFormat, ...] = tuple(GRAPH_FORMAT_NAMES.values())
 # The formats that hold named graphs: what a whole dataset is exported as.
@@ -107,15 +123,23 @@ def acceptable(supported: Sequence[QueryResultsFormat | RdfFormat]) -> str:
     return ", ".join(base_type(f.media_type) for f in supported)
 
 
+def known_name(name: str) -> bool:
+    """True when ``name`` is a short name of :data:`FORMAT_NAMES` or :data:`FORMAT_ALIASES`."""
+    return name in FORMAT_NAMES or name in FORMAT_ALIASES
+
+
 def by_name(name: str, supported: Sequence[F]) -> F:
-    """A format given as a `format` parameter: a short name (``turtle``) or a media type.
+    """A format given as a `format` parameter: a short name (``turtle``), an alias that fits
+    ``supported`` (``xml`` is RDF/XML for a graph), or a media type.
 
     :raises NotAcceptable: when it names no format of ``supported``.
     """
-    fmt = FORMAT_NAMES.get(name)
+    candidates = [FORMAT_NAMES[name]] if name in FORMAT_NAMES else []
+    candidates += FORMAT_ALIASES.get(name, ())
+    if not candidates and "*" not in name:
+        candidates = [f for f in supported if _matches(name, f)]
+    fmt = next((f for f in candidates if f in supported), None)
     if fmt is None:
-        fmt = next((f for f in supported if _matches(name, f) and "*" not in name), None)
-    if fmt not in supported:
         names = [n for n, f in FORMAT_NAMES.items() if f in supported]
         raise NotAcceptable(f"format={name} does not fit this result: use one of {', '.join(names)}")
     return fmt  # type: ignore[return-value]  # one of supported, checked above

@@ -23,9 +23,10 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # jsonschema ships no type information
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from service.errors import NotFound, StoreUnavailable, UserError
+from service.rdf.namespaces import OWL, SKOS, WD
 from service.resources import folder
 from service.sparql import params as P
 from service.sparql.cli_output import serialize_result
@@ -71,6 +72,10 @@ class NamedQuery:
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
 
+    def param_of(self, variable: str) -> Param:
+        """The parameter bound to ``variable`` (``_actor_iri`` → actor)."""
+        return next(p for p in self.params if p.variable == variable)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -86,16 +91,22 @@ class NamedQuery:
 
     @property
     def query(self) -> str:
-        """The text with the defaults that need no store bound: ready to run in a query editor.
+        """The text with every default bound: ready to run in a query editor, where it answers
+        what the API and the CLI answer when given no parameters.
 
-        A QID default (``actor: Q148``) needs the store to find its actor, so it stays unbound
-        there and the example shows every actor.
+        A QID default (``actor: Q148``) means the actor linked to that Wikidata item; the editor's
+        text runs without the library, so the link is looked up by the text itself (see :func:`prepare`).
         """
-        terms = {}
+        terms: dict[str, P.Term] = {}
+        links: dict[str, NamedNode] = {}
         for p in self.params:
-            if p.default is not None and not P.QID.match(p.default):
+            if p.default is None:
+                continue
+            if p.type == "iri" and P.QID.match(p.default):
+                links[p.variable] = WD[p.default]
+            else:
                 terms[p.variable] = P.convert(p, p.default)
-        return prepare(self, terms)
+        return prepare(self, terms, links)
 
 
 def list_queries(directory: Path | None = None) -> list[NamedQuery]:
@@ -303,9 +314,20 @@ def bind(query: NamedQuery, params: Mapping[str, str], store: Store | None = Non
     return P.bind(query.name, query.params, params, store)
 
 
-def prepare(query: NamedQuery, substitutions: Mapping[str, P.Term]) -> str:
-    """The text to evaluate: ``VALUES`` blocks of the bound terms opening the WHERE clause."""
+def prepare(
+    query: NamedQuery, substitutions: Mapping[str, P.Term], links: Mapping[str, NamedNode] | None = None
+) -> str:
+    """The text to evaluate: ``VALUES`` blocks of the bound terms opening the WHERE clause.
+
+    ``links`` binds an IRI parameter to the actors linked to a Wikidata item (variable → the
+    item's IRI), as a pattern of the text: ``VALUES ?actorWikidata { wd:Q148 }`` and
+    ``?_actor_iri skos:exactMatch|owl:sameAs ?actorWikidata``, IRIs written in full.
+    """
     blocks = [P.values_block(variable, [term]) for variable, term in substitutions.items()]
+    for variable, item in (links or {}).items():
+        linked = f"?{query.param_of(variable).name}Wikidata"
+        blocks.append(P.values_block(linked[1:], [item]))
+        blocks.append(f"?{variable} {SKOS.exactMatch}|{OWL.sameAs} {linked} .")
     keys = query.month_keys
     if keys is not None:
         start, end = (substitutions.get(query.param(n).variable) for n in (keys.start, keys.end))

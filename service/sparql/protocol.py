@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode
 from werkzeug.http import parse_options_header
 
 from service.errors import QueryError, UnsupportedMediaType
-from service.sparql.conneg import FORMAT_NAMES
+from service.sparql.conneg import FORMAT_NAMES, known_name
 
 Params = Mapping[str, Sequence[str]]
 
@@ -140,6 +140,6 @@ def _format(params: Params) -> str | None:
     if not values or not values[0]:
         return None
     name = values[0].strip().lower()
-    if name not in FORMAT_NAMES and "/" not in name:
+    if not known_name(name) and "/" not in name:
         raise QueryError(f"unknown format={values[0]!r}: use one of {', '.join(FORMAT_NAMES)} or a media type")
     return name

@@ -1,8 +1,9 @@
 """What a reader asks for: filters, a date window, a page size and a cursor, parsed from query arguments.
 
 Parsing is strict and happens before any SPARQL is built: dates must be ISO dates, event types
-must be known, actor IRIs must be IRIs. A bad value is a :class:`UserError` that names the
-argument, never a query that silently matches nothing.
+must be known, actors must be IRIs or Wikidata QIDs (the actor linked to the item, looked up in
+the store as the CLI and the named queries do). A bad value is a :class:`UserError` that names
+the argument, never a query that silently matches nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pyoxigraph import NamedNode
 
 from service.errors import UserError
 from service.model import EVENT_TYPES
+from service.sparql.params import QID, actor_for_qid
+from service.store import Store
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -137,18 +140,34 @@ def _types(args: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(types))
 
 
-def _actors(args: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+def _actors(args: Mapping[str, Sequence[str]], store: Store | None) -> tuple[str, ...]:
     actors = [a.strip() for a in args.get("actor", ()) if a.strip()]
+    out = []
     for actor in actors:
+        if QID.match(actor):  # as the CLI and the named queries read it: the actor linked to wd:Q…
+            try:
+                out.append(actor_for_qid(actor, store).value)
+            except UserError as exc:
+                raise UserError(f"actor={actor}: {exc.message}") from None
+            continue
         try:
             NamedNode(actor)
         except ValueError:
-            raise UserError(f"actor={actor!r} is not an IRI: pass an actor's IRI as /api/actors lists it") from None
-    return tuple(dict.fromkeys(actors))
+            raise UserError(
+                f"actor={actor!r} is neither an IRI nor a Wikidata QID: pass an actor's IRI as /api/actors lists it, "
+                "or the QID of its Wikidata link (Q148)"
+            ) from None
+        out.append(actor)
+    return tuple(dict.fromkeys(out))
 
 
-def parse_filter(args: Mapping[str, Sequence[str]]) -> EventFilter:
-    """Read ``q``, ``type``, ``actor``, ``doc``, ``start`` and ``end`` from query arguments."""
+def parse_filter(args: Mapping[str, Sequence[str]], store: Store | None = None) -> EventFilter:
+    """Read ``q``, ``type``, ``actor``, ``doc``, ``start`` and ``end`` from query arguments.
+
+    An actor is an IRI or the QID of its Wikidata link (``Q148``), looked up in ``store``.
+
+    :raises UserError: naming the argument; for a QID, also when ``store`` is None or no actor is linked to it.
+    """
     q = _one(args, "q")
     if q and len(q) > MAX_QUERY_CHARS:
         raise UserError(f"q is {len(q)} characters long: search for at most {MAX_QUERY_CHARS}")
@@ -159,7 +178,13 @@ def parse_filter(args: Mapping[str, Sequence[str]]) -> EventFilter:
     if undated and (start or end):
         raise UserError("undated=1 lists events without a bounded date: it cannot be combined with start or end")
     return EventFilter(
-        q=q, types=_types(args), actors=_actors(args), document=_one(args, "doc"), start=start, end=end, undated=undated
+        q=q,
+        types=_types(args),
+        actors=_actors(args, store),
+        document=_one(args, "doc"),
+        start=start,
+        end=end,
+        undated=undated,
     )
 
 

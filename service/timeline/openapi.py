@@ -21,8 +21,9 @@ FILTERS = [
            {"type": "string", "maxLength": MAX_QUERY_CHARS}),
     _param("type", "Event types (repeat or comma-separate).", {"type": "array", "items": {"enum": list(EVENT_TYPES)}},
            style="form", explode=True),
-    _param("actor", "Actor IRIs as /api/actors lists them (repeat); an event matches when any of them takes part.",
-           {"type": "array", "items": {"type": "string", "format": "iri"}}, style="form", explode=True),
+    _param("actor", "Actor IRIs as /api/actors lists them, or the QID of an actor's Wikidata link (Q148) "
+           "(repeat); an event matches when any of them takes part.",
+           {"type": "array", "items": {"type": "string"}}, style="form", explode=True),
     _param("doc", "A document id: only events read from it.", {"type": "string"}),
     _param("start", "First day of the date window (YYYY-MM-DD, YYYY-MM or YYYY); events overlapping it match.",
            {"type": "string"}),

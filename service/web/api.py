@@ -15,7 +15,7 @@ from service.errors import UserError
 from service.timeline import documents, export, openapi
 from service.timeline.actors import find_actors
 from service.timeline.events import Finder
-from service.timeline.filters import parse_cursor, parse_filter, parse_limit
+from service.timeline.filters import EventFilter, parse_cursor, parse_filter, parse_limit
 from service.timeline.view import window_view
 from service.web.runtime import runtime
 
@@ -35,6 +35,11 @@ def _args() -> dict[str, list[str]]:
     return args
 
 
+def _filter(args: dict[str, list[str]]) -> EventFilter:
+    """The filters of ``args``; an actor given as a QID is looked up in the store (the actor linked to it)."""
+    return parse_filter(args, runtime().store)
+
+
 def _finder() -> Finder:
     rt = runtime()
     return Finder(rt.store, rt.iris)
@@ -52,7 +57,7 @@ def _next_link(cursor: str | None) -> str | None:
 def events() -> Response:
     """A page of events matching the filters."""
     args = _args()
-    page = _finder().page(parse_filter(args), parse_limit(args), parse_cursor(args))
+    page = _finder().page(_filter(args), parse_limit(args), parse_cursor(args))
     window = {"start": page.start.isoformat(), "end": page.end.isoformat()} if page.start and page.end else None
     return jsonify(
         {"events": page.events, "next": page.next, "window": window, "links": {"next": _next_link(page.next)}}
@@ -63,13 +68,13 @@ def events() -> Response:
 def timeline_window() -> Response:
     """What the timeline draws for a window."""
     args = _args()
-    return jsonify(window_view(_finder(), parse_filter(args), parse_limit(args, default=500)))
+    return jsonify(window_view(_finder(), _filter(args), parse_limit(args, default=500)))
 
 
 @bp.get("/events/histogram")
 def histogram() -> Response:
     """Events per month (year) of the window."""
-    return jsonify(_finder().histogram(parse_filter(_args())))
+    return jsonify(_finder().histogram(_filter(_args())))
 
 
 @bp.get("/events/<path:key>")
@@ -82,7 +87,7 @@ def event(key: str) -> Response:
 def actors() -> Response:
     """Actor autocomplete."""
     args = _args()
-    only = parse_filter({"actor": args.get("actor", [])}).actors
+    only = _filter({"actor": args.get("actor", [])}).actors
     return jsonify({"actors": find_actors(runtime().store, request.args.get("q"), parse_limit(args, 20), only)})
 
 
@@ -118,21 +123,21 @@ def _download(chunks: Any, mimetype: str, filename: str) -> Response:
 @bp.get("/export/events.json")
 def export_json() -> Response:
     """Export as event JSON."""
-    f = parse_filter(_args())
+    f = _filter(_args())
     return _download(export.json_chunks(export.iter_events(_finder(), f), f), "application/json", "events.json")
 
 
 @bp.get("/export/events.csv")
 def export_csv() -> Response:
     """Export as CSV."""
-    f = parse_filter(_args())
+    f = _filter(_args())
     return _download(export.csv_chunks(export.iter_events(_finder(), f)), "text/csv", "events.csv")
 
 
 @bp.get("/export/timelinejs.json")
 def export_timelinejs() -> Response:
     """Export as TimelineJS JSON."""
-    f = parse_filter(_args())
+    f = _filter(_args())
     doc = export.timelinejs(export.iter_events(_finder(), f), "Eventgraph timeline")
     resp = jsonify(doc)
     resp.headers["Content-Disposition"] = 'attachment; filename="timelinejs.json"'

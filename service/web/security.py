@@ -36,7 +36,7 @@ def check_token() -> None:
     """
     expected = runtime().settings.token
     if not expected:
-        raise Forbidden("this server is read-only: start it with --token (EVENTGRAPH_TOKEN) to allow writes")
+        raise Forbidden("this server is read-only: start it with --token-file PATH or EVENTGRAPH_TOKEN to allow writes")
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         raise Unauthorized("writes need a token: send 'Authorization: Bearer <token>'")

@@ -251,3 +251,16 @@ def test_an_amount_with_its_conversion_in_brackets_is_the_value_of_the_item_it_n
     assert [
         (a.item, a.value.amount if a.value else None, a.value.currency if a.value else None) for a in event.aid
     ] == [("emergency humanitarian assistance", 40_000_000, "CNY")]
+
+
+def test_the_origin_of_arriving_aid_is_its_giver(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Relief supplies from New Zealand arrived in Tonga on Friday.")
+    assert (event.type, _names(event.agents)) == ("aid_delivery", ["New Zealand"])
+    (event,) = _events(run, "A shipment of rice from Japan reached Manila on Tuesday.")
+    assert _names(event.agents) == ["Japan"]
+
+
+def test_an_embassy_named_by_its_state_s_adjective_stands_for_the_state(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "The Chinese Embassy donated F$100,000 to the Prime Minister's COVID-19 Relief Fund.")
+    assert _names(event.agents) == ["China"]
+    assert all("'s" not in a.name for a in event.recipients)  # a possessive is no person's name

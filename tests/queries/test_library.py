@@ -171,10 +171,13 @@ def test_library_month_keys_refuse_inverted_or_huge_windows() -> None:
         month_keys(date(1900, 1, 1), date(2020, 1, 1))
 
 
-def test_library_example_binds_defaults_that_need_no_store() -> None:
+def test_library_example_binds_every_default() -> None:
     window = library.get_query("events_in_window").query
     assert '"2020-01-01"^^<http://www.w3.org/2001/XMLSchema#date>' in window and '"2020-12"' in window
-    assert library.get_query("actor_events").query == library.get_query("actor_events").text
+    actor = library.get_query("actor_events").query  # a QID default: the actor linked to it, looked up by the text
+    assert "VALUES ?actorWikidata { <http://www.wikidata.org/entity/Q148> }" in actor
+    assert "?_actor_iri <http://www.w3.org/2004/02/skos/core#exactMatch>|" in actor
+    assert library.get_query("aid_between").query == library.get_query("aid_between").text  # no defaults
 
 
 def test_library_finds_the_service_endpoints() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import QuerySolutions
 
 from service.cli import cli
 from service.config import Settings
@@ -172,3 +173,29 @@ def test_seeds_from_the_api(
         assert resp.json["results"]["bindings"]
     else:
         assert resp.mimetype == "text/turtle" and resp.data
+
+
+def _answer(result: Any, rows: Any) -> list[str]:
+    """A result as sorted lines (the rows of a SELECT, the triples of a CONSTRUCT), to compare regardless of order."""
+    return sorted(map(str, rows(result) if isinstance(result, QuerySolutions) else result))
+
+
+@pytest.mark.parametrize("name", sorted(q.name for q in library.list_queries() if not q.services))
+def test_seeds_editor_examples_answer_what_their_defaults_ask(seeds: Store, rows: Any, name: str) -> None:
+    """The text the query editor opens (defaults bound, a QID default included) gives the answer the
+    API and the CLI give when no parameter is passed: the defaults are not ignored."""
+    query = library.get_query(name)
+    example = _answer(seeds.query(query.query), rows)
+    assert example
+    if not any(p.required and p.default is None for p in query.params):  # event_description has no default
+        assert example == _answer(library.run(seeds, query, {}, allow=()), rows)
+
+
+def test_seeds_editor_examples_keep_to_the_default_actor_and_window(seeds: Store, rows: Any) -> None:
+    beijing, china = IRIS.actor("Beijing", "Q956"), IRIS.actor("China", "Q148")
+    for name, actor in (("actor_documents", beijing), ("cooperation_partners", beijing), ("actor_events", china)):
+        got = rows(seeds.query(library.get_query(name).query))
+        assert got and {r["_actor_iri"] for r in got} == {actor}, name
+    assert [r["document"] for r in rows(seeds.query(library.get_query("actor_documents").query))] == [BEIJING_DOC]
+    window = rows(seeds.query(library.get_query("events_in_window").query))
+    assert window and all(r["earliest"] <= "2020-12-31" and r["latest"] >= "2020-01-01" for r in window)

@@ -68,6 +68,30 @@ def test_api_events_filters(client: FlaskClient, query: str, expected: list[str]
     assert triggers(client.get("/api/events?" + query).get_json()) == expected
 
 
+def test_api_events_actor_is_an_iri_or_a_qid(client: FlaskClient) -> None:
+    """``actor=Q1490`` is the actor linked to wd:Q1490, as the CLI and the named queries read it."""
+    by_iri = client.get(f"/api/events?actor={BASE}id/actor/Q1490").get_json()
+    by_qid = client.get("/api/events?actor=Q1490")
+    assert by_qid.status_code == 200 and by_qid.get_json()["events"] == by_iri["events"]
+    assert triggers(by_iri) and len(triggers(by_iri)) < len(triggers(client.get("/api/events").get_json()))
+    for path in ("/api/timeline", "/api/events/histogram", "/api/export/events.json"):
+        assert client.get(path + "?actor=Q1490").data == client.get(f"{path}?actor={BASE}id/actor/Q1490").data
+    found = client.get("/api/actors?actor=Q1490").get_json()["actors"]
+    assert [a["iri"] for a in found] == [f"{BASE}id/actor/Q1490"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Q999999", "actor=Q999999: no actor is linked to Wikidata Q999999"),
+        ("Tokyo", "actor='Tokyo' is neither an IRI nor a Wikidata QID"),
+    ],
+)
+def test_api_events_actor_refusals_name_the_value(client: FlaskClient, value: str, message: str) -> None:
+    resp = client.get("/api/events", query_string={"actor": value})
+    assert resp.status_code == 400 and message in resp.get_json()["error"]
+
+
 @pytest.mark.parametrize(
     ("query", "word"),
     [("type=parade", "parade"), ("limit=0", "limit"), ("cursor=xyz", "cursor"), ("start=soon", "start")],

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import warnings
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
-from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import JSON, JSONLD, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from tests.web.live import TOKEN, LiveServer
 
@@ -33,6 +34,25 @@ def test_sparql_clients_sparqlwrapper_select_ask_construct(live: LiveServer) -> 
     client.setReturnFormat(TURTLE)
     graph = Graph().parse(data=client.query().convert(), format="turtle")  # type: ignore[arg-type]
     assert len(graph) == 2
+
+
+@pytest.mark.parametrize("return_format", [RDFXML, JSONLD, XML])
+def test_sparql_clients_sparqlwrapper_construct_as_rdfxml_and_jsonld(live: LiveServer, return_format: str) -> None:
+    """SPARQLWrapper names its format in ``format=`` too (``rdf+xml``, ``json-ld``, and ``xml``,
+    which for a graph means RDF/XML, as Fuseki and Virtuoso read it); it parses the answer with rdflib."""
+    client = SPARQLWrapper(live.url + "/sparql")
+    trigger = "<https://w3id.org/eventgraph#evidence>/<https://w3id.org/eventgraph#trigger>"
+    client.setQuery(f"CONSTRUCT {{ ?e a {EVENT} ; <http://ex/trigger> ?t }} WHERE {{ ?e a {EVENT} ; {trigger} ?t }}")
+    client.setReturnFormat(return_format)
+    response = client.query()
+    media_type = response.response.headers["Content-Type"].split(";")[0]
+    with warnings.catch_warnings():  # SPARQLWrapper parses into rdflib's ConjunctiveGraph, deprecated in rdflib 7
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        graph = response.convert()
+    assert isinstance(graph, Graph)
+    assert media_type == ("application/rdf+xml" if return_format in (RDFXML, XML) else "application/ld+json")
+    assert sorted(str(t) for t in graph.objects(None, URIRef("http://ex/trigger"))) == ["donated", "signed"]
+    assert len(graph) == 4
 
 
 def test_sparql_clients_rdflib_sparqlstore_reads(live: LiveServer) -> None:

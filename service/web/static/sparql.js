@@ -1,32 +1,60 @@
 // The query editor: YASGUI (from /vendor, installed from npm) pointed at this server's endpoint,
-// with the project's prefixes and the named queries as examples. Configuration comes from
-// the page's data- attributes and a JSON endpoint, so the page needs no inline script.
+// opening on a short runnable query, with the named queries (defaults bound) as examples and
+// literals shown as values. Configuration comes from the page's data- attributes and a JSON
+// endpoint (service/web/editor.py), so the page needs no inline script.
 (function () {
   "use strict";
   const root = document.getElementById("yasgui");
   if (!root || typeof Yasgui === "undefined") return;
   const endpoint = root.dataset.endpoint;
 
-  function prefixLines(prefixes) {
-    return Object.keys(prefixes).map((p) => "PREFIX " + p + ": <" + prefixes[p] + ">").join("\n");
+  const XSD_STRING = "http://www.w3.org/2001/XMLSchema#string";
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+
+  function compactIri(iri, prefixes) {
+    for (const prefix of Object.keys(prefixes)) {
+      if (iri.startsWith(prefixes[prefix])) return prefix + ":" + iri.slice(prefixes[prefix].length);
+    }
+    return iri;
+  }
+
+  // Literals as values: "5", not "5"^^<http://www.w3.org/2001/XMLSchema#integer>. The datatype or
+  // language tag stays one hover away (the cell's title); the Response tab shows the raw results.
+  function useValueTable(prefixes) {
+    const Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+    if (!Table || !Table.prototype.formatLiteral) return;
+    class ValueTable extends Table {
+      formatLiteral(binding) {
+        const value = escapeHtml(binding.value);
+        if (binding["xml:lang"]) return '<span class="literal" title="@' + escapeHtml(binding["xml:lang"]) + '">' + value + "</span>";
+        if (!binding.datatype || binding.datatype === XSD_STRING) return value;
+        // a date, a number, a boolean: short, and kept on one line
+        return '<span class="literal typed" title="' + escapeHtml(compactIri(binding.datatype, prefixes)) + '">' + value + "</span>";
+      }
+    }
+    // DataTables' own column widths (measured off-page) would override the widths YASR lays out
+    // to fit the page; without them the table keeps to its box (sparql.css). The plugin reads
+    // the defaults of its own class, so they are set there.
+    Table.defaults.tableConfig = Object.assign({}, Table.defaults.tableConfig, { autoWidth: false });
+    Yasgui.Yasr.registerPlugin("table", ValueTable);
   }
 
   function start(config) {
-    const starter = prefixLines(config.prefixes) +
-      "\n\nSELECT ?event ?type ?label WHERE {\n  ?event a sem:Event ; a ?type .\n" +
-      "  OPTIONAL { ?event eg:evidence/eg:trigger ?label }\n} LIMIT 20\n";
+    useValueTable(config.prefixes);
     const yasgui = new Yasgui(root, {
       requestConfig: { endpoint: endpoint, method: "POST" },
       copyEndpointOnNewTab: true,
       endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
       persistenceId: "eventgraph-yasgui",
-      yasqe: { value: starter },
+      yasqe: { value: config.starter || "SELECT * WHERE { ?s ?p ?o } LIMIT 10\n" },
+      yasr: { prefixes: config.prefixes },  // IRIs shown as eg:…, wd:… even when the query declares no prefix
     });
     window.eventgraphYasgui = yasgui;  // for tests and for the curious, in the console
     const tab = yasgui.getTab();
     if (tab && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
-    const yasqe = tab && tab.getYasqe();
-    if (yasqe && yasqe.addPrefixes) yasqe.addPrefixes(config.prefixes);
     fillExamples(yasgui, config);
   }
 
@@ -61,6 +89,6 @@
     .then(start)
     .catch((error) => {
       console.error("editor configuration unavailable:", error);
-      start({ prefixes: {}, examples: [] });
+      start({ prefixes: {}, starter: "", examples: [] });
     });
 })();

@@ -107,7 +107,7 @@ def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> li
             item.members = [m for m in item.members if work.text[m.start : m.end].lower() not in _SUBJECT_ONLY]
             if not item.members:
                 continue
-        if _possessive(work, item.members[-1]) and item.slot != "object":
+        if _possessive(work, item.members[-1]) and item.slot != "object" and not _owner_receives(work, item):
             if len(item.members) == 1:
                 continue
             item.members = item.members[:-1]
@@ -134,6 +134,17 @@ _JOINTLY = _words("jointly")
 def modifier_mention(work: Work, m: Mention) -> bool:
     """A mention that takes no role: a name modifying an aid item, a currency, a vague tail, an aid item."""
     return _modifier(work, m) or _aid_named(work, m)
+
+
+def _owner_receives(work: Work, item: MentionList) -> bool:
+    """ "€5 million to the World Food Programme's operations in Yemen": aid to a body's work goes to the body."""
+    if item.slot not in ("to", "for"):
+        return False
+    after = item.members[-1].token_end + 1
+    return after < len(work.doc) and work.doc[after].lower_ in _OWNED_WORK
+
+
+_OWNED_WORK = tables.words("owned_work")
 
 
 def _possessive(work: Work, m: Mention) -> bool:

@@ -264,3 +264,23 @@ def test_an_embassy_named_by_its_state_s_adjective_stands_for_the_state(run: Cal
     (event,) = _events(run, "The Chinese Embassy donated F$100,000 to the Prime Minister's COVID-19 Relief Fund.")
     assert _names(event.agents) == ["China"]
     assert all("'s" not in a.name for a in event.recipients)  # a possessive is no person's name
+
+
+def test_wire_verbs_of_aid_rushed_transported_ferried_unveiled(run: Callable[..., Extraction]) -> None:
+    cases = {
+        "Turkey rushed 20 tonnes of aid to Libya on Tuesday.": "aid_delivery",
+        "Qatar transported 40 tonnes of food to Gaza through Egypt.": "aid_delivery",
+        "The US military ferried food and water to remote villages in Haiti.": "aid_delivery",
+        "Britain unveiled a £30 million aid package for Pakistan on Monday.": "aid_pledge",
+    }
+    for text, kind in cases.items():
+        assert [e.type for e in _events(run, text)] == [kind], text
+    # a noun is no verb: "Emergency Grant Aid" and "grant aid" are items, never an act of granting
+    (event,) = _events(run, "Japan decided to extend Emergency Grant Aid of 2 million US dollars to Nepal.")
+    assert event.type == "aid_pledge"
+
+
+def test_aid_to_a_body_s_operations_goes_to_the_body(run: Callable[..., Extraction]) -> None:
+    text = "The Netherlands contributed €5 million to the World Food Programme's operations in Yemen."
+    (event,) = _events(run, text)
+    assert _names(event.recipients) == ["World Food Programme"]

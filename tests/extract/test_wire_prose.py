@@ -284,3 +284,14 @@ def test_aid_to_a_body_s_operations_goes_to_the_body(run: Callable[..., Extracti
     text = "The Netherlands contributed €5 million to the World Food Programme's operations in Yemen."
     (event,) = _events(run, text)
     assert _names(event.recipients) == ["World Food Programme"]
+
+
+def test_parts_of_last_month_and_a_day_earlier(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "The UK delivered blankets to Syria late last month.")
+    assert (event.date.earliest, event.date.latest) == (date(2021, 3, 21), date(2021, 3, 31))
+    (event,) = _events(run, "Japan delivered rice to Laos early last month.")
+    assert (event.date.earliest, event.date.latest) == (date(2021, 3, 1), date(2021, 3, 10))
+    first, second = _events(
+        run, "Japan sent 100 tents to Nepal on 20 April. India sent 50 tents to Nepal a day earlier."
+    )
+    assert (second.date.earliest, second.date.latest) == (date(2021, 4, 19), date(2021, 4, 19))

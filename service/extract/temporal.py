@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from service.extract import tables
-from service.extract.dates import SHORTLY_BEFORE, add_months, normalise
+from service.extract.dates import REPORTED_BEFORE, add_months, normalise
 from service.extract.work import Situation, TimeMention, Work
 from service.model import TimeSpan
 
@@ -329,7 +329,7 @@ def _undated_start(work: Work, found: list[tuple[re.Match[str], dict[str, str]]]
     """Where an event with no date of its own or of its paragraph starts: the period the text gives for its news
     (its first past expression that ends less than RECENT before publication and starts less than a year before it:
     "earlier this month", "this weekend", "since the outbreak", "on 6 April"), else the convention of the genre — a
-    news story or press release reports in the past tense what happened on or shortly before its publication."""
+    news story or press release reports what happened on the day of the report, its publication date."""
     pub = work.published
     if pub is None:
         return None
@@ -339,7 +339,7 @@ def _undated_start(work: Work, found: list[tuple[re.Match[str], dict[str, str]]]
             continue
         if span.latest >= pub - RECENT and span.earliest >= pub - timedelta(days=366):
             return span.earliest
-    return pub - SHORTLY_BEFORE
+    return pub - REPORTED_BEFORE
 
 
 def _past_span(work: Work, m: re.Match[str], row: dict[str, str]) -> TimeSpan | None:

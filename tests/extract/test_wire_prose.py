@@ -295,3 +295,10 @@ def test_parts_of_last_month_and_a_day_earlier(run: Callable[..., Extraction]) -
         run, "Japan sent 100 tents to Nepal on 20 April. India sent 50 tents to Nepal a day earlier."
     )
     assert (second.date.earliest, second.date.latest) == (date(2021, 4, 19), date(2021, 4, 19))
+
+
+def test_jabs_and_shots_are_vaccine_doses(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Britain will donate 5 million jabs to Kenya.")
+    assert [(a.item, a.quantity, a.unit, a.category) for a in event.aid] == [("jabs", 5_000_000, "doses", "vaccines")]
+    (event,) = _events(run, "The US shipped 500,000 shots of Pfizer vaccine to Vietnam.")
+    assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("Pfizer vaccine", 500_000, "doses")]

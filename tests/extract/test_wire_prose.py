@@ -302,3 +302,10 @@ def test_jabs_and_shots_are_vaccine_doses(run: Callable[..., Extraction]) -> Non
     assert [(a.item, a.quantity, a.unit, a.category) for a in event.aid] == [("jabs", 5_000_000, "doses", "vaccines")]
     (event,) = _events(run, "The US shipped 500,000 shots of Pfizer vaccine to Vietnam.")
     assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("Pfizer vaccine", 500_000, "doses")]
+
+
+def test_since_a_month_without_a_year_runs_to_publication(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Japan has sent 5 batches of vaccines to Laos since February.")
+    assert (event.date.earliest, event.date.latest) == (date(2021, 2, 1), PUBLISHED)
+    (event,) = _events(run, "Japan has sent 5 batches of vaccines to Laos since June.")
+    assert (event.date.earliest, event.date.latest) == (date(2020, 6, 1), PUBLISHED)  # the last June before

@@ -348,12 +348,16 @@ def _modifier(doc: Any, i: int, head: int) -> bool:
             word_before: bool = doc[i - 1].is_alpha and doc[i - 1].is_lower
             return word_before
         return False
-    if word in tables.aid_heads() and not any(
+    adjective_use = i + 1 == head and word in _HEAD_ADJECTIVES  # "20 manual ventilators": an adjective here
+    if word in tables.aid_heads() and not adjective_use and not any(
         " ".join(t.lower_ for t in doc[i : head + 1]).endswith(form) and form.startswith(word)
         for form in tables.aid_items()
     ):
         return False  # "masks and gloves": a head of its own; but "water purifiers", "vaccine assistance" are one item
     return not (word.endswith("ed") and "-" not in word and word not in _ED_MODIFIERS)
+
+
+_HEAD_ADJECTIVES = frozenset(_words("head_adjectives"))
 
 
 def _category(words: str) -> tuple[str, str | None] | None:

@@ -309,3 +309,16 @@ def test_since_a_month_without_a_year_runs_to_publication(run: Callable[..., Ext
     assert (event.date.earliest, event.date.latest) == (date(2021, 2, 1), PUBLISHED)
     (event,) = _events(run, "Japan has sent 5 batches of vaccines to Laos since June.")
     assert (event.date.earliest, event.date.latest) == (date(2020, 6, 1), PUBLISHED)  # the last June before
+
+
+def test_items_of_medical_aid_in_wire_prose(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "The UK sent 495 oxygen concentrators, 120 ventilators and 20 manual ventilators to India.")
+    assert [(a.item, a.quantity) for a in event.aid] == [
+        ("oxygen concentrators", 495),
+        ("ventilators", 120),
+        ("manual ventilators", 20),
+    ]
+    (event,) = _events(run, "Egypt sent 30,000 vials of Remdesivir to India.")
+    assert [(a.item, a.quantity, a.unit, a.category) for a in event.aid] == [
+        ("Remdesivir", 30_000, "vials", "medicines")
+    ]

@@ -322,3 +322,15 @@ def test_items_of_medical_aid_in_wire_prose(run: Callable[..., Extraction]) -> N
     assert [(a.item, a.quantity, a.unit, a.category) for a in event.aid] == [
         ("Remdesivir", 30_000, "vials", "medicines")
     ]
+
+
+def test_calls_phoned_and_received(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "President Joe Biden phoned President Volodymyr Zelenskyy on Saturday.")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == (
+        "communication",
+        ["Joe Biden"],
+        ["Volodymyr Zelenskyy"],
+    )
+    (event,) = _events(run, "Prime Minister Narendra Modi received a call from President Emmanuel Macron on Friday.")
+    assert (_names(event.agents), _names(event.recipients)) == (["Emmanuel Macron"], ["Narendra Modi"])
+    assert [e.type for e in _events(run, "Japan informed Nepal by phone of its decision.")] == ["communication"]

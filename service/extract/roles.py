@@ -152,10 +152,15 @@ def _possessive(work: Work, m: Mention) -> bool:
     return following in {"'s", "’s", "'"} and m.source != "group"
 
 
+_CONTROL = tables.words("control")
+
+
 def _modifier(work: Work, m: Mention) -> bool:
     """ "Sinopharm vaccine" (a name modifying an aid item) and vague tails ("and other countries") take no role."""
     following = work.doc[m.token_end] if m.token_end < len(work.doc) else None
-    if following is not None and following.is_lower and following.lower_ in tables.aid_heads():
+    after = work.doc[m.token_end + 1].lower_ if m.token_end + 1 < len(work.doc) else ""
+    controls = following is not None and following.lower_ in _CONTROL and after == "to"  # "Japan plans to send"
+    if following is not None and following.is_lower and following.lower_ in tables.aid_heads() and not controls:
         return True
     # "doses of Pfizer COVID-19 vaccine": past an upper-case code the head is still the aid item
     k = m.token_end

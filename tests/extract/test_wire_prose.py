@@ -334,3 +334,10 @@ def test_calls_phoned_and_received(run: Callable[..., Extraction]) -> None:
     (event,) = _events(run, "Prime Minister Narendra Modi received a call from President Emmanuel Macron on Friday.")
     assert (_names(event.agents), _names(event.recipients)) == (["Emmanuel Macron"], ["Narendra Modi"])
     assert [e.type for e in _events(run, "Japan informed Nepal by phone of its decision.")] == ["communication"]
+
+
+def test_a_state_that_plans_to_send_is_the_giver(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Japan plans to send 300 tonnes of rice to Madagascar.")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_pledge", ["Japan"], ["Madagascar"])
+    (event,) = _events(run, "The US plans to send 20 million doses abroad by the end of June.")
+    assert (_names(event.agents), [(a.item, a.quantity) for a in event.aid]) == (["United States"], [("doses", 20e6)])

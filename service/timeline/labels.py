@@ -55,13 +55,21 @@ def aid_item(aid: Mapping[str, Any]) -> str:
     approx = "~" if aid.get("approximate") else ""
     if quantity is not None:
         unit = str(aid.get("unit") or "").strip()
-        what = f"{unit} of {item}" if unit and item else unit or item
+        what = item or unit if _unit_named(item, unit) else f"{unit} of {item}" if unit and item else unit or item
         text = f"{approx}{number(quantity)} {what}".strip()
         return f"{text} ({money(value['amount'], value['currency'])})" if value else text
     if value:
         amount = f"{approx}{money(value['amount'], value['currency'])}"
         return f"{amount} in {item}" if item else amount
     return item
+
+
+def _unit_named(item: str, unit: str) -> bool:
+    """The item already says its unit: "1,000,000 doses" (not "doses of doses"), "50,000 test kits"."""
+    if not unit or not item:
+        return not unit
+    last = item.lower().split()[-1]
+    return last in (unit.lower(), unit.lower().rstrip("s")) or (unit.lower() == "doses" and last in ("jabs", "shots"))
 
 
 def aid_summary(aid: Sequence[Mapping[str, Any]]) -> str:

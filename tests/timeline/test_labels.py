@@ -83,6 +83,11 @@ def test_labels_quantities_and_units() -> None:
     assert aid_item(gloves) == "10,000 pairs of gloves"
     masks = {"item": "masks", "quantity": 100000, "unit": "pieces", "value": {"amount": 50000, "currency": "CNY"}}
     assert aid_item(masks) == "100,000 pieces of masks (CN¥50,000)"
+    # an item that already says its unit is not said twice
+    assert aid_item({"item": "doses", "quantity": 1_000_000, "unit": "doses"}) == "1,000,000 doses"
+    assert aid_item({"item": "test kits", "quantity": 50_000, "unit": "kits"}) == "50,000 test kits"
+    assert aid_item({"item": "jabs", "quantity": 5_000_000, "unit": "doses"}) == "5,000,000 jabs"
+    assert aid_item({"item": "Pfizer vaccine", "quantity": 1e6, "unit": "doses"}) == "1,000,000 doses of Pfizer vaccine"
 
 
 def test_labels_of_the_stored_events_agree_in_the_full_and_light_forms(small: Store) -> None:

@@ -10,7 +10,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("eventgraph", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "flask", "waitress", "spacy")
+PACKAGES = (
+    "eventgraph",
+    "pyoxigraph",
+    "oxigraph",
+    "rdflib",
+    "rdflib-endpoint",
+    "flask",
+    "waitress",
+    "granian",
+    "spacy",
+)
 
 
 def machine() -> dict[str, Any]:

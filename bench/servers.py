@@ -10,6 +10,7 @@ memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -56,11 +57,20 @@ class Server:
         return round(_vm(self.proc.pid, "VmHWM") / 1024, 1)
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (granian's worker, and its query workers)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        children = Path(f"/proc/{p}/task/{p}/children")
+        with contextlib.suppress(OSError):
+            todo += [int(c) for c in children.read_text().split()]
+    return out
+
+
 def _vm(pid: int, field: str) -> int:
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
+    pids = _descendants(pid)
     total = 0
     for p in pids:
         try:
@@ -87,17 +97,36 @@ def _wait(server: Server, probe: str, seconds: float = 600) -> Server:
     raise RuntimeError(f"{server.name} did not start within {seconds:g} s")
 
 
-def eventgraph(name: str, store: str, workers: int | None = None) -> Server:
+def eventgraph(
+    name: str,
+    store: str,
+    workers: int | None = None,
+    *,
+    server: str = "waitress",
+    threads: int | None = None,
+    processes: int = 1,
+) -> Server:
+    """``eventgraph serve`` (waitress) over ``store``; with ``server="granian"``, the same app under
+    granian (``bench/granian_serve.py``, ``processes`` worker processes)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTGRAPH_")}
     env["EVENTGRAPH_BASE_IRI"] = "http://localhost:8000/"
+    env["EVENTGRAPH_QUERY_TIMEOUT"] = "60"
     if workers:
         env["EVENTGRAPH_QUERY_WORKERS"] = str(workers)
+    if threads:
+        env["EVENTGRAPH_THREADS"] = str(threads)
+    if server == "granian":
+        command = [sys.executable, "-m", "bench.granian_serve", "--store", store, "--port", str(port),
+                   "--workers", str(processes)]  # fmt: skip
+    else:
+        command = [str(BIN / "eventgraph"), "serve", "--store", store, "--port", str(port)]
     proc = subprocess.Popen(
-        [str(BIN / "eventgraph"), "serve", "--store", store, "--port", str(port), "--query-timeout", "60"],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     base = f"http://127.0.0.1:{port}"
     return _wait(Server(name, proc, base + "/sparql", base), base + "/api/stats")

@@ -349,9 +349,13 @@ def _modifier(doc: Any, i: int, head: int) -> bool:
             return word_before
         return False
     adjective_use = i + 1 == head and word in _HEAD_ADJECTIVES  # "20 manual ventilators": an adjective here
-    if word in tables.aid_heads() and not adjective_use and not any(
-        " ".join(t.lower_ for t in doc[i : head + 1]).endswith(form) and form.startswith(word)
-        for form in tables.aid_items()
+    if (
+        word in tables.aid_heads()
+        and not adjective_use
+        and not any(
+            " ".join(t.lower_ for t in doc[i : head + 1]).endswith(form) and form.startswith(word)
+            for form in tables.aid_items()
+        )
     ):
         return False  # "masks and gloves": a head of its own; but "water purifiers", "vaccine assistance" are one item
     return not (word.endswith("ed") and "-" not in word and word not in _ED_MODIFIERS)

@@ -123,7 +123,7 @@ def timelinejs_event(event: dict[str, Any]) -> dict[str, Any] | None:
     source = escape(event["document"]["title"] or event["document"]["id"] or "")
     who = ", ".join(a["name"] for a in event["agents"]) or "Someone"
     slide["text"] = {
-        "headline": escape(f"{who}: {event['trigger']}"),
+        "headline": escape(event.get("label") or f"{who}: {event['trigger']}"),  # who did what (timeline.labels)
         "text": f'<p>{body}</p><p><a href="{escape(event["iri"])}">{source}</a></p>',
     }
     slide["group"] = event["type"].replace("_", " ")

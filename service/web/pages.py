@@ -12,6 +12,7 @@ from flask import Blueprint, Response, render_template
 
 from service.model import EVENT_TYPES
 from service.timeline.documents import get_document, list_documents
+from service.timeline.labels import type_label
 from service.web.runtime import runtime
 
 bp = Blueprint("pages", __name__)
@@ -25,11 +26,6 @@ FAVICON = base64.b64decode(
     "yT0H9jk+y5EdAQ0JBWQHrKfEAQu3PQMHMSHLYRgaHf3IDqAo+K8/+EKU79FC4TyyAyhKfCBArOUwDAKDygEDHgUDnggHPBsO"
     "bEE04EXxoKiMBrw6HhQNkkHRJBsUjdJRMAroBQD6osf/o16rdQAAAABJRU5ErkJggg=="
 )
-
-
-def type_label(name: str) -> str:
-    """``aid_delivery`` → ``Aid delivery``."""
-    return name.replace("_", " ").capitalize()
 
 
 @bp.app_template_filter("type_label")

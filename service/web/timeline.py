@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from service.model import EVENT_TYPES
 from service.timeline.documents import list_documents
 from service.timeline.events import Finder
-from service.web.pages import type_label
+from service.timeline.labels import type_label
 from service.web.runtime import runtime
 
 bp = Blueprint("timeline", __name__)

@@ -49,10 +49,11 @@ def test_export_csv_keeps_formulas_as_text() -> None:
 
 def test_export_timelinejs_dates_follow_the_precision(small: Store) -> None:
     slides = {s["text"]["headline"]: s for s in export.timelinejs(iter(events(small)), "t")["events"]}
-    assert slides["Beijing: donated"]["start_date"] == {"year": 2020, "month": 3, "day": 3}
-    assert "end_date" not in slides["Beijing: donated"]
-    assert slides["Tokyo: sent letters"]["start_date"] == {"year": 2020, "month": 4}
-    assert slides["Beijing: met"]["end_date"] == {"year": 2020, "month": 3, "day": 31}
+    # headlines say who did what (service.timeline.labels), as the timeline does
+    donated = slides["Beijing → Tokyo · ~100,000 pieces of masks (CN¥50,000)"]
+    assert donated["start_date"] == {"year": 2020, "month": 3, "day": 3} and "end_date" not in donated
+    assert slides["Communication · Tokyo → Beijing"]["start_date"] == {"year": 2020, "month": 4}
+    assert slides["Meeting · Beijing, 48 sister cities"]["end_date"] == {"year": 2020, "month": 3, "day": 31}
     assert len(slides) == 5  # the open-ended event has no place on a TimelineJS timeline
 
 

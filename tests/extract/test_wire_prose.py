@@ -341,3 +341,15 @@ def test_a_state_that_plans_to_send_is_the_giver(run: Callable[..., Extraction])
     assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_pledge", ["Japan"], ["Madagascar"])
     (event,) = _events(run, "The US plans to send 20 million doses abroad by the end of June.")
     assert (_names(event.agents), [(a.item, a.quantity) for a in event.aid]) == (["United States"], [("doses", 20e6)])
+
+
+def test_you_in_a_donor_s_speech_is_the_country_it_is_about(run: Callable[..., Extraction]) -> None:
+    text = (
+        "Australia is providing $2.5 million in humanitarian aid to Papua New Guinea after the landslide. "
+        "We stand with you."
+    )
+    events = _events(run, text, source="Australian Minister for Foreign Affairs")  # the publisher's state is the donor
+    (support,) = [e for e in events if e.type == "statement_of_support"]
+    assert _names(support.recipients) == ["Papua New Guinea"]
+    (support,) = [e for e in _events(run, text) if e.type == "statement_of_support"]
+    assert _names(support.recipients) == []  # no publisher, no host: left empty, not guessed

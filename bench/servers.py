@@ -176,14 +176,16 @@ def wrk_available() -> str | None:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def wrk(url: str, connections: int, seconds: int = 10) -> dict[str, float]:
-    """Throughput and latency percentiles of GET ``url`` under ``connections`` connections."""
+def wrk(
+    url: str, connections: int, seconds: int = 10, script: Path | None = None, env: dict[str, str] | None = None
+) -> dict[str, float]:
+    """Throughput and latency percentiles of GET ``url`` under ``connections`` connections (with a Lua ``script``:
+    the requests it makes, e.g. ``bench/rotate.lua`` rotating over many targets)."""
     threads = min(2, connections)
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "30s"]
+    command += ["-s", str(script)] if script else []
     out = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "30s", url],
-        capture_output=True,
-        text=True,
-        check=True,
+        [*command, url], capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = {

@@ -23,11 +23,8 @@ from __future__ import annotations
 import argparse
 import calendar
 import json
-import os
-import re
 import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -74,23 +71,7 @@ def _write(lines: list[str], path: Path) -> Path:
 
 def wrk_rotating(base: str, targets: Path, connections: int, seconds: int) -> dict[str, float]:
     """wrk over the request targets listed in ``targets``, one after another (``bench/rotate.lua``)."""
-    threads = min(2, connections)
-    out = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "30s",
-         "-s", str(HERE / "rotate.lua"), base],
-        capture_output=True, text=True, check=True, env={**os.environ, "WRK_PATHS": str(targets)},
-    ).stdout  # fmt: skip
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    units = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-    latency = {
-        m.group(1): float(m.group(2)) * units[m.group(3)]
-        for m in re.finditer(r"\s(50|99)%\s+([\d.]+)(us|ms|s|m)\b", out)
-    }
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    failed = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
-    return {"rps": rate, "p50_ms": latency.get("50", float("nan")), "p99_ms": latency.get("99", float("nan")),
-            "failed": failed}  # fmt: skip
+    return servers.wrk(base, connections, seconds, script=HERE / "rotate.lua", env={"WRK_PATHS": str(targets)})
 
 
 def in_process_describe_ms(location: Path, events: list[str], runs: int) -> float:

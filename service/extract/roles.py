@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from service.extract import tables
-from service.extract.triggers import inflect
+from service.extract.triggers import inflect, opens_parenthesis
 from service.extract.work import Mention, Roles, Sentence, Trigger, Work
 from service.model import Actor
 
@@ -449,13 +449,7 @@ def _parenthetical(work: Work, item: MentionList, trigger: Trigger) -> bool:
     opening = next(
         (i for i in range(item.token_start - 1, max(0, item.token_start - 6), -1) if doc[i].text == ","), None
     )
-    if opening is None or opening + 1 >= len(doc):
-        return False
-    opener = doc[opening + 1]
-    return opener.lower_ in _PARENTHESIS_OPENERS or (opener.lower_.endswith("ed") and doc[opening + 2].lower_ == "by")
-
-
-_PARENTHESIS_OPENERS = tables.words("parenthesis_openers")
+    return opening is not None and opens_parenthesis(doc, opening)
 
 
 def _trigger_between(triggers: list[Trigger], start: int, end: int) -> bool:

@@ -312,10 +312,7 @@ def _subject_head(work: Work, name: str, start: int, lo: int) -> bool:
     if i >= lo and doc[i].text == ",":
         # "The consignment, which includes 1.5 lakh PPE kits, arrived": the subject stands before the parenthesis
         comma = next((k for k in range(i - 1, lo, -1) if doc[k].text == ","), None)
-        opener = doc[comma + 1] if comma is not None else None
-        # "The vaccines, donated by Japan, arrived": a participle opens the parenthesis too
-        participle = opener is not None and opener.lower_.endswith("ed") and doc[opener.i + 1].lower_ == "by"
-        if opener is not None and (opener.lower_ in _PARENTHESIS or participle) and doc[opener.i - 2].lower_ in words:
+        if comma is not None and opens_parenthesis(doc, comma) and doc[comma - 1].lower_ in words:
             return True
     # "A second flight with nutrition products for children is scheduled to leave": the subject opens the clause
     clause = [t.lower_ for t in doc[lo:start]]
@@ -326,6 +323,15 @@ def _subject_head(work: Work, name: str, start: int, lo: int) -> bool:
 
 _SKIP_TO_SUBJECT = tables.words("skip_to_subject")
 _PARENTHESIS = tables.words("parenthesis_openers")
+
+
+def opens_parenthesis(doc: Any, comma: int) -> bool:
+    """The comma at ``comma`` opens a parenthesis: ", which includes …", ", consisting of …", and a participle with
+    its agent (", donated by Japan, ")."""
+    if comma + 2 >= len(doc):
+        return False
+    opener = doc[comma + 1]
+    return opener.lower_ in _PARENTHESIS or (opener.lower_.endswith("ed") and doc[comma + 2].lower_ == "by")
 
 
 def _not_a_verb(doc: Any, rule: dict[str, Any], start: int, end: int, lo: int, hi: int) -> bool:

@@ -38,6 +38,7 @@ from service.extract.aid import select_items
 from service.extract.dates import AFTER_PUBLICATION, default_span, event_span
 from service.extract.dependencies import refine
 from service.extract.identity import actor_for
+from service.extract.metonyms import read_capitals
 from service.extract.modality import pledged
 from service.extract.resolve import resolve
 from service.extract.roles import assign, mention_lists, relative
@@ -83,6 +84,7 @@ def assemble_events(work: Work) -> Work:
             _personnel_country(work, sentence, trigger, roles)
             _people_of_countries(work, sentence, roles)
             _beneficiary(work, sentence, trigger, roles)
+            read_capitals(work, roles)
             in_paragraph = paragraph[1] if paragraph and paragraph[0] == sentence.paragraph else None
             span = event_span(work, trigger, previous, in_paragraph)
             event = _event(work, sentence, trigger, roles, span)

@@ -353,3 +353,35 @@ def test_you_in_a_donor_s_speech_is_the_country_it_is_about(run: Callable[..., E
     assert _names(support.recipients) == ["Papua New Guinea"]
     (support,) = [e for e in _events(run, text) if e.type == "statement_of_support"]
     assert _names(support.recipients) == []  # no publisher, no host: left empty, not guessed
+
+
+def test_capitals_stand_for_their_states_in_wire_prose(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "The ministry said Tokyo would provide 3 billion yen in grant aid to Kyiv.")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_pledge", ["Japan"], ["Ukraine"])
+    (event,) = _events(run, "Moscow and Beijing signed a cooperation agreement on Tuesday.")
+    assert _names(event.agents) == ["Russia", "China"]
+    (event,) = _events(run, "Washington will supply Manila with four C-130 aircraft.")
+    assert (_names(event.agents), _names(event.recipients)) == (["United States"], ["Philippines"])
+    # a city giving to a city keeps both; a document that treats the capital as a city keeps it a city
+    (event,) = _events(run, "Wuhan sent 10,000 masks to Paris.")
+    assert (_names(event.agents), _names(event.recipients)) == (["Wuhan"], ["Paris"])
+    text = "The Beijing Municipality thanked its partners. Beijing sent 10,000 masks to Seoul on Monday."
+    (event,) = [e for e in _events(run, text) if e.type == "aid_delivery"]
+    assert _names(event.agents) == ["Beijing"]
+
+
+def test_military_aid_items(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Germany will provide Ukraine with an additional air defence system, Scholz said.")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_pledge", ["Germany"], ["Ukraine"])
+    assert [(a.item, a.category) for a in event.aid] == [("air defence system", "other")]
+    (event,) = _events(run, "Canada sent 40 armoured vehicles and 10,000 rounds of ammunition to Ukraine.")
+    assert [(a.item, a.quantity) for a in event.aid][0] == ("armoured vehicles", 40)
+
+
+def test_a_ship_arriving_with_aid_is_a_delivery(run: Callable[..., Extraction]) -> None:
+    text = "The Indian Navy ship INS Airavat arrived in Jakarta with 100 tonnes of liquid medical oxygen."
+    (event,) = _events(run, text)
+    assert (event.type, event.trigger) == ("aid_delivery", "arrived")  # "ship" is a noun here, not a trigger
+    assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("liquid medical oxygen", 100, "tonnes")]
+    (event,) = _events(run, "A plane carrying the foreign minister arrived in Kabul on Monday.")
+    assert event.type == "visit"

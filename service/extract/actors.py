@@ -527,10 +527,16 @@ def _titled_people(work: Work) -> list[Mention]:
     set_off = re.compile(name.pattern.replace(r"\s+((?:", r",\s+((?:", 1).replace(r"(?=\W)", r"(?=,)"))
     single = re.compile(rf"\s+({_NAME})(?=\W)")  # "Dr. Saidaliev": an honorific is enough for a surname alone
     honorifics = tables.function_word_set("honorifics")
-    for word in re.finditer(r"\b[A-Z][\w.-]*", work.text):
+    lower = tables.function_word_set("lower_titles")
+    # "his Pakistani counterpart Bilawal Bhutto Zardari", "EU aid chief Janez Lenarčič": wire prose's lower case
+    plain = re.compile(rf"\s+((?:{_NAME})(?:\s+(?:{_NAME})){{1,2}})(?=\W)")
+    for word in re.finditer(r"\b[A-Za-z][\w.-]*", work.text):
         title = word.group(0).lower()
-        m = (name.match(work.text, word.end()) or set_off.match(work.text, word.end())) if title in titles else None
-        if m is None and (title in honorifics or title in _LEADER_TITLES):
+        if word.group(0)[0].islower():
+            m = plain.match(work.text, word.end()) if title in lower else None
+        else:
+            m = (name.match(work.text, word.end()) or set_off.match(work.text, word.end())) if title in titles else None
+        if m is None and word.group(0)[0].isupper() and (title in honorifics or title in _LEADER_TITLES):
             m = single.match(work.text, word.end())  # "Dr. Saidaliev", "President Zelenskyy", "Minister Motegi"
             if m is not None and (m.group(1).isupper() or work.lookup(m.group(1)) is not None):
                 m = None  # a word in capitals is an acronym; a known name ("President Trump") is the gazetteer's

@@ -16,6 +16,7 @@ from service.extract.work import Mention, Work
 
 _LINKS = frozenset({"of", "the", "in", "to", "-", "'s", "’s", "(", ")", "for", "on", "&"})
 _AND = frozenset({"and", "&"})
+_LOWER_TITLES = tables.function_word_set("lower_titles")
 
 
 def _is_title(token: Any) -> bool:
@@ -33,6 +34,11 @@ def title_extent(work: Work, person: Mention, mentions: list[Mention]) -> tuple[
     lo = sentence.token_start if sentence else 0
     hi = sentence.token_end if sentence else len(doc)
     start_tok = _backward(doc, person.token_start, lo)
+    if _is_title(doc[start_tok]) or doc[start_tok].lower_ in _LOWER_TITLES:
+        # "Indian Prime Minister Narendra Modi", "his Pakistani counterpart Bilawal …": the state the title is of
+        for m in mentions:
+            if m.actor is not None and m.actor.kind == "country" and m.token_start < start_tok <= m.token_end:
+                start_tok = m.token_start
     end_tok = _forward(doc, person.token_end, hi)
     inside = {
         i for i, m in enumerate(mentions) if m is not person and start_tok <= m.token_start and m.token_end <= end_tok
@@ -67,6 +73,8 @@ def _backward(doc: Any, start: int, lo: int) -> int:
     i = start - 1
     leftmost: int | None = None
     crossed = False
+    if i >= lo and doc[i].text.islower() and doc[i].lower_ in _LOWER_TITLES:
+        return i  # wire prose: "his Pakistani counterpart Bilawal Bhutto Zardari", "aid chief Janez Lenarčič"
     while i >= lo:
         token = doc[i]
         if token.text == "," and not crossed and leftmost is not None:

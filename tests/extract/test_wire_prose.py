@@ -99,7 +99,12 @@ def test_a_team_flown_in_is_a_deployment_dated_a_day_after_publication(run: Call
 def test_calls_told_in_the_wire_s_words_are_communications(run: Callable[..., Extraction]) -> None:
     text = "Indian Foreign Minister S. Jaishankar spoke with Sri Lankan Foreign Minister Dinesh Gunawardena on Monday."
     (event,) = _events(run, text)
-    assert (event.type, _names(event.agents), _names(event.recipients)) == ("communication", ["India"], ["Sri Lanka"])
+    # named ministers are persons (guidelines, rules 17 and 36); the state adjective is their affiliation
+    assert (event.type, _names(event.agents), _names(event.recipients)) == (
+        "communication",
+        ["Subrahmanyam Jaishankar"],
+        ["Dinesh Gunawardena"],
+    )
     (event,) = _events(
         run, "Foreign Minister S. Jaishankar held phone talks with his Sri Lankan counterpart on Monday."
     )
@@ -385,3 +390,14 @@ def test_a_ship_arriving_with_aid_is_a_delivery(run: Callable[..., Extraction]) 
     assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("liquid medical oxygen", 100, "tonnes")]
     (event,) = _events(run, "A plane carrying the foreign minister arrived in Kabul on Monday.")
     assert event.type == "visit"
+
+
+def test_people_after_lower_case_titles_and_state_adjectives(run: Callable[..., Extraction]) -> None:
+    text = "Foreign Minister Wang Yi met with his Pakistani counterpart Bilawal Bhutto Zardari in Beijing on Tuesday."
+    (event,) = _events(run, text)
+    assert (_names(event.agents), _names(event.participants)) == (["Wang Yi"], ["Bilawal Bhutto Zardari"])
+    text = "Prime Minister Fumio Kishida held talks with Indian Prime Minister Narendra Modi in New Delhi on 20 March."
+    (event,) = _events(run, text)
+    assert _names(event.participants) == ["Narendra Modi"]  # a named leader is the person, not also the state
+    (event,) = _events(run, "The EU's humanitarian aid chief Janez Lenarčič visited the camp on 3 April.")
+    assert _names(event.agents) == ["Janez Lenarčič"]

@@ -11,6 +11,7 @@ only through a verb ("Partner city Beijing sends …"), never through a noun alo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -190,7 +191,7 @@ def _object_at(work: Work, rule: dict[str, Any], trigger: Trigger, lo: int, hi: 
 
 
 def _trigger(
-    work: Work, rule: dict[str, Any], start: int, end: int, sentence: Any, earlier: Any = ()
+    work: Work, rule: dict[str, Any], start: int, end: int, sentence: Any, earlier: Mapping[int, Trigger] | None = None
 ) -> Trigger | None:
     doc = work.doc
     lo, hi = sentence.token_start, sentence.token_end
@@ -208,8 +209,11 @@ def _trigger(
         if object_end is None:
             return None
         end = object_end
-    if rule.get("fold") and doc[start].lower_.endswith("ing") and any(lo <= t < start for t in earlier):
+    before = [trigger for t, trigger in (earlier or {}).items() if lo <= t < start]
+    if rule.get("fold") and before and doc[start].lower_.endswith("ing"):
         return None  # "sent a message …, expressing condolences": the main verb decides
+    if rule.get("fold") and rule["type"] == "communication" and any(t.type == "communication" for t in before):
+        return None  # "spoke by phone with … and offered condolences": condolences in a call belong to it (rule 5)
     context = judge(doc, start, lo, hi, "noun" not in rule, not rule.get("intransitive"))
     if context == "none":
         return None

@@ -401,3 +401,18 @@ def test_people_after_lower_case_titles_and_state_adjectives(run: Callable[..., 
     assert _names(event.participants) == ["Narendra Modi"]  # a named leader is the person, not also the state
     (event,) = _events(run, "The EU's humanitarian aid chief Janez Lenarčič visited the camp on 3 April.")
     assert _names(event.agents) == ["Janez Lenarčič"]
+
+
+def test_readout_calls_and_condolences(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Secretary Blinken spoke today with Ukrainian Foreign Minister Dmytro Kuleba.")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == (
+        "communication",
+        ["Antony Blinken"],
+        ["Dmytro Kuleba"],
+    )
+    (event,) = _events(run, "President Biden offered his deepest condolences to the people of Morocco.")
+    assert (event.type, _names(event.recipients)) == ("communication", ["Morocco"])
+    # condolences offered in a call belong to the call (guidelines, rule 5)
+    text = "Turkey's president spoke by phone with Pakistan's prime minister on Monday and offered condolences."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents), _names(event.recipients)) == ("communication", ["Turkey"], ["Pakistan"])

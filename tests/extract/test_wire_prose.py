@@ -416,3 +416,15 @@ def test_readout_calls_and_condolences(run: Callable[..., Extraction]) -> None:
     text = "Turkey's president spoke by phone with Pakistan's prime minister on Monday and offered condolences."
     (event,) = _events(run, text)
     assert (event.type, _names(event.agents), _names(event.recipients)) == ("communication", ["Turkey"], ["Pakistan"])
+
+
+def test_aid_increased_or_stepped_up(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Norway will increase its humanitarian support to Sudan by NOK 100 million.")
+    assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_pledge", ["Norway"], ["Sudan"])
+    assert [a.value.amount for a in event.aid if a.value] == [100_000_000]
+    (event,) = _events(run, "The EU is stepping up its humanitarian assistance to Gaza with an additional €25 million.")
+    assert (event.type, _names(event.agents)) == ("aid_delivery", ["European Union"])
+    # cooperation stepped up is no aid given; neither is access increased
+    text = "The two sides agreed to step up cooperation on vaccines."
+    assert [e.type for e in _events(run, text)] == []
+    assert _events(run, "The programme aims to increase access to clean water.") == []

@@ -265,6 +265,8 @@ def _governor(work: Work, first: Mention, sentence: Sentence, triggers: list[Tri
             continue  # "vaccinators … from Afghanistan": the personnel stand for their country
         if word == "of" and i > 0 and doc[i - 1].lower_ == "invitation":
             return "invitation", None  # "at the invitation of the Lao government": the beneficiary
+        if word == "of" and i > 0 and doc[i - 1].lower_ == "courtesy":
+            return "from", None  # "arrived in Manila on Thursday, courtesy of the US government": the giver
         if word in PREPOSITIONS:
             return (word, None) if i == 0 or doc[i - 1].lower_ not in _REQUESTS else ("none", None)
         if word in _EDGE or word in _AUX or word in _THAT:

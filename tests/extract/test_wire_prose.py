@@ -428,3 +428,9 @@ def test_aid_increased_or_stepped_up(run: Callable[..., Extraction]) -> None:
     text = "The two sides agreed to step up cooperation on vaccines."
     assert [e.type for e in _events(run, text)] == []
     assert _events(run, "The programme aims to increase access to clean water.") == []
+
+
+def test_courtesy_of_names_the_giver(run: Callable[..., Extraction]) -> None:
+    text = "A total of 1.5 million doses of the Pfizer vaccine arrived in Manila on Thursday, courtesy of the US government."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents)) == ("aid_delivery", ["United States"])

@@ -434,3 +434,11 @@ def test_courtesy_of_names_the_giver(run: Callable[..., Extraction]) -> None:
     text = "A total of 1.5 million doses of the Pfizer vaccine arrived in Manila on Thursday, courtesy of the US government."
     (event,) = _events(run, text)
     assert (event.type, _names(event.agents)) == ("aid_delivery", ["United States"])
+
+
+def test_local_news_units_and_abbreviated_titles(run: Callable[..., Extraction]) -> None:
+    (event,) = _events(run, "Gov. Rodriguez handed over 500 sacks of rice to the municipality of Baler.")
+    assert _names(event.agents) == ["Rodriguez"]
+    assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("rice", 500, "sacks")]
+    (event,) = _events(run, "The team distributed 300 bags of flour and 2,000 kilos of sugar.")
+    assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("flour", 300, "bags"), ("sugar", 2000, "kilograms")]

@@ -442,3 +442,13 @@ def test_local_news_units_and_abbreviated_titles(run: Callable[..., Extraction])
     assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("rice", 500, "sacks")]
     (event,) = _events(run, "The team distributed 300 bags of flour and 2,000 kilos of sugar.")
     assert [(a.item, a.quantity, a.unit) for a in event.aid] == [("flour", 300, "bags"), ("sugar", 2000, "kilograms")]
+
+
+def test_evacuees_and_farmers_are_receivers(run: Callable[..., Extraction]) -> None:
+    text = "The DSWD distributed 5,000 family food packs to evacuees in Albay on Tuesday."
+    (event,) = _events(run, text)
+    assert [(a.name, a.group) for a in event.recipients] == [("evacuees", True)]
+    # victims of a named country's disaster stand for the country
+    text = "The EU released 1.5 million euros in emergency aid for victims of the Indonesian earthquake."
+    (event,) = _events(run, text)
+    assert _names(event.recipients) == ["Indonesia"]

@@ -321,6 +321,7 @@ def _own_time(work: Work, trigger: Trigger) -> TimeMention | None:
         for t in times
         if _owner(work, t, triggers) is trigger
         and not _later_clause(work, trigger, t)
+        and not _relative_clause(work, trigger, t)
         and not (trigger.planned and _report_time(work, trigger, t))
     ]
     after = [t for t in owned if t.start >= trigger.end]
@@ -339,6 +340,15 @@ def _report_time(work: Work, trigger: Trigger, time: TimeMention) -> bool:
         return False
     verb = work.doc[said[-1]]
     return len(work.text[verb.idx + len(verb) : time.start].split()) <= 2  # "said on Tuesday", "said late on Friday"
+
+
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*$", re.IGNORECASE)
+
+
+def _relative_clause(work: Work, trigger: Trigger, time: TimeMention) -> bool:
+    """ "… aid to Turkey and Syria, which were hit by an earthquake last week, the ministry said on Tuesday": an
+    expression inside a relative clause after the trigger dates what the clause tells, not the event."""
+    return time.start >= trigger.end and _RELATIVE.search(work.text, trigger.end, time.start) is not None
 
 
 def _later_clause(work: Work, trigger: Trigger, time: TimeMention) -> bool:

@@ -2,7 +2,8 @@
 
 The cues are data (``lexicon/modality.tsv``): future auxiliaries and control verbs ("will", "plans
 to", "is expected to", "is set to") and promises ("pledged to", "committed to"). Adverbs between the
-cue and the trigger are skipped ("will also support", "is now expected to"). An aid delivery told with a
+cue and the trigger are skipped ("will also support", "is now expected to"); a title's headlinese "EU to
+provide …" is a future too. An aid delivery told with a
 giving verb in the active voice under such a cue is a pledge: the release that says "Australia will
 provide $155,000" announces the money. Reported past ("said on Tuesday that … arrived") has no cue
 and stays a delivery.
@@ -31,7 +32,20 @@ def modal(work: Work, sentence: Sentence, trigger: Trigger) -> bool:
     """True when a future or promise cue stands right before the trigger, adverbs aside."""
     before = work.text[max(sentence.start, trigger.start - 60) : trigger.start].lower()
     before = re.split(r"[;:.!?]", before)[-1]
-    return bool(_cues().search(before))
+    return bool(_cues().search(before)) or headline_future(work, sentence, trigger.token_start)
+
+
+def headline_future(work: Work, sentence: Sentence, start: int) -> bool:
+    """Headlinese "Subject to <verb>" in the document's title: the act is announced ("EU to provide €5 million …")."""
+    doc = work.doc
+    title = " ".join((work.document.title or "").split())
+    lo = sentence.token_start
+    if not title or " ".join(work.text[sentence.start : sentence.end].split()) != title:
+        return False
+    if start - lo < 2 or start - lo > 7 or doc[start - 1].lower_ != "to":
+        return False
+    subject = doc[lo : start - 1]
+    return subject[0].text[:1].isupper() and not any(t.text in {",", ":", ";"} or t.lower_ == "to" for t in subject)
 
 
 def pledged(work: Work, sentence: Sentence, trigger: Trigger) -> bool:

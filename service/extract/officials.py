@@ -27,11 +27,18 @@ _TAIL = (
 )
 
 
+_BETWEEN_STOP = tables.words("prepositions") | tables.words("official_breaks")
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     official = _official_alternation()
+    # the words between the adjective and the official word modify it ("Chinese medical expert team"); a
+    # preposition, article or auxiliary there ends the phrase ("Japan stands with the people of Turkey")
+    stop = "|".join(sorted(_BETWEEN_STOP, key=len, reverse=True))
+    between = rf"(?!and\b)(?:(?!(?:{stop})\b)[\w-]+\s+){{0,3}}?"  # "Turkish search and rescue personnel"
     by_adjective = re.compile(
-        rf"\b(?:the\s+)?(?:(?-i:[a-z\d][\w-]*)\s+)?(?P<adj>{_NAME})\s+(?:[\w-]+\s+){{0,3}}?(?:{official})\b{_TAIL}",
+        rf"\b(?:the\s+)?(?:(?-i:[a-z\d][\w-]*)\s+)?(?P<adj>{_NAME})\s+{between}(?:{official})\b{_TAIL}",
         re.IGNORECASE,
     )
     official_word = re.compile(rf"\b(?:the\s+)?(?:{official})\b", re.IGNORECASE)

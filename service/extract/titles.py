@@ -75,6 +75,8 @@ def _backward(doc: Any, start: int, lo: int) -> int:
     crossed = False
     if i >= lo and doc[i].text.islower() and doc[i].lower_ in _LOWER_TITLES:
         return i  # wire prose: "his Pakistani counterpart Bilawal Bhutto Zardari", "aid chief Janez Lenarčič"
+    if i > lo and doc[i].text == ",":
+        crossed, i = True, i - 1  # "The EU Ambassador to Guinea-Bissau, Sónia Neto, attended …"
     while i >= lo:
         token = doc[i]
         if token.text == "," and not crossed and leftmost is not None:

@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 
 from service.extract import tables
 from service.extract.context import judge, reduced_passive
+from service.extract.modality import headline_future
 from service.extract.sentences import pipeline
 from service.extract.work import Trigger, Work
 
@@ -215,6 +216,8 @@ def _trigger(
     if rule.get("fold") and rule["type"] == "communication" and any(t.type == "communication" for t in before):
         return None  # "spoke by phone with … and offered condolences": condolences in a call belong to it (rule 5)
     context = judge(doc, start, lo, hi, "noun" not in rule, not rule.get("intransitive"))
+    if context == "none" and "noun" not in rule and headline_future(work, sentence, start):
+        context = "planned"  # "Japan to give $100 million in aid to quake-hit Turkey, Syria"
     if context == "none":
         return None
     nominal = "noun" in rule

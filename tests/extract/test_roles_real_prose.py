@@ -11,10 +11,11 @@ import pytest
 from spacy.tokens import Doc
 
 from service.extract import dependencies
+from service.extract.gazetteer import load_gazetteer
 from service.extract.modality import modal
 from service.extract.sentences import pipeline
-from service.extract.work import Sentence, Trigger
-from service.model import Actor, Event, Extraction
+from service.extract.work import Sentence, Trigger, Work
+from service.model import Actor, Document, Event, Extraction
 
 
 def _events(run: Callable[..., Extraction], text: str) -> list[Event]:
@@ -133,8 +134,8 @@ def test_modality_cues_before_the_trigger(before: str, expected: bool) -> None:
     trigger = Trigger(
         doc[start].idx, doc[start].idx + len(doc[start]), start, start + 1, 0, "aid_delivery", "give", "x"
     )
-    work = type("W", (), {"text": text})()
-    assert modal(work, Sentence(0, 0, len(text), 0, len(doc), 0), trigger) is expected  # type: ignore[arg-type]
+    work = Work(document=Document(id="t", text=text), gazetteer=load_gazetteer(), doc=doc)
+    assert modal(work, Sentence(0, 0, len(text), 0, len(doc), 0), trigger) is expected
 
 
 def _tree(words: list[str], heads: list[int], deps: list[str]) -> Doc:

@@ -431,7 +431,10 @@ def test_aid_increased_or_stepped_up(run: Callable[..., Extraction]) -> None:
 
 
 def test_courtesy_of_names_the_giver(run: Callable[..., Extraction]) -> None:
-    text = "A total of 1.5 million doses of the Pfizer vaccine arrived in Manila on Thursday, courtesy of the US government."
+    text = (
+        "A total of 1.5 million doses of the Pfizer vaccine arrived in Manila on Thursday, courtesy of the US "
+        "government."
+    )
     (event,) = _events(run, text)
     assert (event.type, _names(event.agents)) == ("aid_delivery", ["United States"])
 
@@ -452,3 +455,27 @@ def test_evacuees_and_farmers_are_receivers(run: Callable[..., Extraction]) -> N
     text = "The EU released 1.5 million euros in emergency aid for victims of the Indonesian earthquake."
     (event,) = _events(run, text)
     assert _names(event.recipients) == ["Indonesia"]
+
+
+def test_a_wire_story_s_headline_relative_clause_and_quoted_support(run: Callable[..., Extraction]) -> None:
+    text = (
+        "Japan to give $100 million in aid to quake-hit Turkey, Syria\n\n"
+        "TOKYO, Feb 14 (Reuters) - Japan will provide $100 million in humanitarian aid to Turkey and Syria, which "
+        "were hit by a devastating earthquake last week, the foreign ministry said on Tuesday.\n\n"
+        '"Japan stands with the people of Turkey and Syria," Hayashi told reporters.'
+    )
+    events = list(
+        run(
+            text, published=date(2023, 2, 14), title="Japan to give $100 million in aid to quake-hit Turkey, Syria"
+        ).events
+    )
+    headline, body, support = events
+    # headlinese "Japan to give" announces the aid; the pledge is dated when made, not by the relative clause
+    assert (headline.type, _names(headline.agents), headline.planned) == ("aid_pledge", ["Japan"], False)
+    assert (body.type, body.date.earliest, body.date.latest) == ("aid_pledge", date(2023, 2, 14), date(2023, 2, 14))
+    # a verb and a preposition end an official's phrase: "Japan stands with the people of …" is no one body
+    assert (support.type, _names(support.agents), _names(support.recipients)) == (
+        "statement_of_support",
+        ["Japan"],
+        ["Turkey", "Syria"],
+    )

@@ -479,3 +479,18 @@ def test_a_wire_story_s_headline_relative_clause_and_quoted_support(run: Callabl
         ["Japan"],
         ["Turkey", "Syria"],
     )
+
+
+def test_airdrops_and_reported_future(run: Callable[..., Extraction]) -> None:
+    text = "U.S. military planes dropped more than 38,000 meals into Gaza on Saturday."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents), _names(event.recipients)) == (
+        "aid_delivery",
+        ["United States"],
+        ["Gaza Strip"],
+    )
+    assert [(a.item, a.quantity, a.approximate) for a in event.aid] == [("meals", 38000, True)]
+    (event,) = _events(run, "Jordan, France and Egypt have also airdropped aid into the territory.")
+    assert (event.type, _names(event.agents)) == ("aid_delivery", ["Jordan", "France", "Egypt"])
+    (event,) = _events(run, "The European Commission said it would release 68 million euros for Palestinians.")
+    assert event.type == "aid_pledge"

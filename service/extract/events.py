@@ -396,6 +396,8 @@ def _event(work: Work, sentence: Sentence, trigger: Trigger, roles: Roles, span:
     aid = _aid(work, trigger, sentence) if trigger.type in _AID_TYPES else ()
     if trigger.nominal and not aid and not roles.recipients and _demonstrative(work, trigger):
         return None  # "This additional EU donation will help …": the donation told before, nothing new
+    if trigger.nominal and not aid and _effect_subject(work, trigger):
+        return None  # "saying that the donation will help Cambodia …": aid as the subject tells an effect (rule 33)
     if aid and pledged(work, sentence, trigger):
         trigger = replace(trigger, type="aid_pledge")  # "Australia will provide $155,000": announced
         if span.earliest and work.published and span.earliest > work.published:
@@ -454,6 +456,13 @@ def _demonstrative(work: Work, trigger: Trigger) -> bool:
 
 
 _THIS = frozenset({"this", "that", "these", "those"})
+_EFFECT_MODALS = frozenset({"will", "would", "can", "could", "should", "may", "might"})
+
+
+def _effect_subject(work: Work, trigger: Trigger) -> bool:
+    """A noun trigger that is the subject of a modal ("the donation will help …", "the assistance would support …")."""
+    k = trigger.token_end
+    return k < len(work.doc) and work.doc[k].lower_ in _EFFECT_MODALS
 
 
 def _end_of_next_month(day: date) -> date:

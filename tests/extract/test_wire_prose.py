@@ -494,3 +494,8 @@ def test_airdrops_and_reported_future(run: Callable[..., Extraction]) -> None:
     assert (event.type, _names(event.agents)) == ("aid_delivery", ["Jordan", "France", "Egypt"])
     (event,) = _events(run, "The European Commission said it would release 68 million euros for Palestinians.")
     assert event.type == "aid_pledge"
+
+
+def test_aid_as_the_subject_of_a_modal_is_no_event(run: Callable[..., Extraction]) -> None:
+    text = "Mam Bunheng thanked China for its timely support, saying that the donation will help Cambodia."
+    assert [e.type for e in _events(run, text)] == ["statement_of_support"]

@@ -439,14 +439,19 @@ def _organisation_mentions(work: Work) -> list[Mention]:
     """Capitalised phrases with an organisation word that the gazetteer does not know."""
     out: list[Mention] = []
     words = tables.org_words()
+    numbers = tables.numbers()
     for m in _CAPITALISED.finditer(work.text):
         phrase = _before_verb(m.group(0).rstrip(".,"))
+        start = m.start()
+        first = re.match(r"\S+\s+", phrase)
+        if first is not None and first.group(0).strip().lower() in numbers:
+            start, phrase = start + first.end(), phrase[first.end() :]  # "Two Indian Navy ships": a count, no name
         tokens = phrase.split()
         if len(tokens) < 2 or not any(t.lower() in words for t in tokens) or tokens[0].lower() in tables.titles():
             continue
         if work.lookup(phrase) is not None:
             continue  # the phrase matcher already has it
-        found = mention(work, m.start(), m.start() + len(phrase), Actor(phrase, "organisation"), "organisation")
+        found = mention(work, start, start + len(phrase), Actor(phrase, "organisation"), "organisation")
         out += [found] if found else []
     return out
 

@@ -365,7 +365,7 @@ def test_capitals_stand_for_their_states_in_wire_prose(run: Callable[..., Extrac
     assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_pledge", ["Japan"], ["Ukraine"])
     (event,) = _events(run, "Moscow and Beijing signed a cooperation agreement on Tuesday.")
     assert _names(event.agents) == ["Russia", "China"]
-    (event,) = _events(run, "Washington will supply Manila with four C-130 aircraft.")
+    (event,) = _events(run, "Washington will supply Manila with four patrol boats.")
     assert (_names(event.agents), _names(event.recipients)) == (["United States"], ["Philippines"])
     # a city giving to a city keeps both; a document that treats the capital as a city keeps it a city
     (event,) = _events(run, "Wuhan sent 10,000 masks to Paris.")
@@ -499,3 +499,12 @@ def test_airdrops_and_reported_future(run: Callable[..., Extraction]) -> None:
 def test_aid_as_the_subject_of_a_modal_is_no_event(run: Callable[..., Extraction]) -> None:
     text = "Mam Bunheng thanked China for its timely support, saying that the donation will help Cambodia."
     assert [e.type for e in _events(run, text)] == ["statement_of_support"]
+
+
+def test_ships_and_aircraft_that_carry_aid_are_no_actors_or_items(run: Callable[..., Extraction]) -> None:
+    text = "Two Indian Navy ships, INS Satpura and INS Savitri, are carrying 40 tonnes of humanitarian aid to Yangon."
+    (event,) = _events(run, text)
+    assert _names(event.agents) == ["Indian Navy"]  # a named force is an organisation (rule 17); "Two" is a count
+    text = "The consignment, carried by an Indian Air Force C-130J aircraft, includes tents and blankets."
+    (event,) = _events(run, text)
+    assert [a.item for a in event.aid] == ["tents", "blankets"]  # the aircraft carries the aid (rule 28)

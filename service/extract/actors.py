@@ -43,6 +43,7 @@ _LINK = r"(?:of|the|and|for|on|in|de|du|des|&)"
 _ACRONYM = re.compile(rf"((?:{_CAP}|{_LINK})(?:\s+(?:{_CAP}|{_LINK}))*)\s*\(\s*([A-Z][A-Za-z&]{{1,9}})\s*\)")
 _CAPITALISED = re.compile(rf"{_CAP}(?:[^\S\n]+(?:{_LINK}[^\S\n]+)*{_WHEN}{_CAP})*")
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\u0100-\u017f’'-]+|[A-Z]{2,}"  # "Janez Lenarčič", "Sónia Neto"
+_MODEL = re.compile(r"[A-Z]{1,3}-\d{1,3}[A-Z]?")  # a craft's designation: C-130J, CH-47F, F-16
 
 
 def gazetteer_matcher(gazetteer: Gazetteer) -> tuple[Any, frozenset[str]]:
@@ -449,6 +450,8 @@ def _organisation_mentions(work: Work) -> list[Mention]:
         tokens = phrase.split()
         if len(tokens) < 2 or not any(t.lower() in words for t in tokens) or tokens[0].lower() in tables.titles():
             continue
+        if any(_MODEL.fullmatch(t) for t in tokens):
+            continue  # "an Army CH-47F Chinook", "a Royal Australian Air Force C-130J Hercules": a craft, no body
         if work.lookup(phrase) is not None:
             continue  # the phrase matcher already has it
         found = mention(work, start, start + len(phrase), Actor(phrase, "organisation"), "organisation")

@@ -508,3 +508,9 @@ def test_ships_and_aircraft_that_carry_aid_are_no_actors_or_items(run: Callable[
     text = "The consignment, carried by an Indian Air Force C-130J aircraft, includes tents and blankets."
     (event,) = _events(run, text)
     assert [a.item for a in event.aid] == ["tents", "blankets"]  # the aircraft carries the aid (rule 28)
+
+
+def test_a_craft_lent_is_no_receiver(run: Callable[..., Extraction]) -> None:
+    text = "The ADF provided a Royal Australian Air Force C-130J Hercules and an Army CH-47F Chinook to the effort."
+    (event,) = _events(run, text)
+    assert all("Chinook" not in a.name and "Hercules" not in a.name for a in event.recipients + event.agents)

@@ -252,6 +252,9 @@ def event_span(work: Work, trigger: Trigger, previous: TimeSpan | None, paragrap
         ahead = normalise(own.text, {**own.rule, "kind": "future"}, work.published)
         if ahead is not None and ahead.earliest is not None:
             return replace(ahead, basis="explicit")
+    ahead = _coming_weekend(work, own) if own is not None and trigger.planned else None
+    if ahead is not None:
+        return ahead
     if own is not None:
         if own.relative:
             span = normalise(
@@ -270,6 +273,17 @@ def event_span(work: Work, trigger: Trigger, previous: TimeSpan | None, paragrap
     if paragraph is not None:
         return TimeSpan(paragraph.earliest, paragraph.latest, paragraph.precision, None, "paragraph")
     return default_span(work)
+
+
+def _coming_weekend(work: Work, time: TimeMention) -> TimeSpan | None:
+    """ "will travel to Syria this weekend" in a Friday's release: the coming weekend, not the last one."""
+    span = time.span
+    if time.rule.get("start") != "weekend" or span is None or span.earliest is None or span.latest is None:
+        return None
+    if work.published is None or span.latest >= work.published:
+        return None
+    week = timedelta(days=7)
+    return replace(span, earliest=span.earliest + week, latest=span.latest + week, basis="explicit")
 
 
 def _later_in_paragraph(work: Work, trigger: Trigger) -> TimeSpan | None:

@@ -177,8 +177,10 @@ def _modifier(work: Work, m: Mention) -> bool:
     named = re.match(r"\s*,?\s*(?:such as|including|like)\s+(?:the\s+)?", work.text[m.end :])
     if m.actor is not None and m.actor.group and named and any(k.start == m.end + named.end() for k in work.mentions):
         return True  # "its sister cities such as Tokyo, Seoul, and Cologne": the members named stand for it
-    if m.actor is not None and m.actor.group and m.actor.count is None and m.actor.name.lower().startswith("other "):
-        return _tail_of_list(work, m)
+    if m.actor is not None and m.actor.group and m.actor.count is None:
+        own = re.match(r"(?:its|their|our|his|her)\s", work.text[m.start : m.end], re.IGNORECASE)
+        if m.actor.name.lower().startswith("other ") or own:  # "UNICEF and its partners": a vague tail (rule 36)
+            return _tail_of_list(work, m)
     return False
 
 
@@ -304,7 +306,9 @@ def assign(work: Work, sentence: Sentence, triggers: list[Trigger], lists: list[
         barriers += [i for i in range(trigger.token_end, nxt) if work.doc[i].lower_ in _CLAUSE_ENDS]
         nxt = barriers[0] if barriers else nxt
         prev_end = triggers[k - 1].token_end if k > 0 else sentence.token_start
-        subjects = [] if relative(work, trigger) else _subjects(work, trigger, lists, triggers)
+        subjects = _antecedent(work, trigger, lists) or (
+            [] if relative(work, trigger) else _subjects(work, trigger, lists, triggers)
+        )
         for item in lists:
             if item.token_start >= trigger.token_end and _reporter(work, item.members[-1]):
                 continue  # "…, a spokesperson for the agency said": who reports the act is not in it
@@ -422,6 +426,18 @@ def relative(work: Work, trigger: Trigger) -> bool:
     while k > 0 and (work.doc[k].lower_ in _AUX or work.doc[k].lower_ in _RELATIVE_SKIP):
         k -= 1
     return k > 0 and work.doc[k].lower_ in _RELATIVE and work.doc[k - 1].is_alpha and not trigger.nominal
+
+
+def _antecedent(work: Work, trigger: Trigger, lists: list[MentionList]) -> list[MentionList]:
+    """ "said Dr Tedros Adhanom Ghebreyesus, who will travel to Syria": the person right before ", who" is the
+    subject of the relative clause's verb."""
+    k = trigger.token_start - 1
+    while k > 0 and (work.doc[k].lower_ in _AUX or work.doc[k].lower_ in _RELATIVE_SKIP):
+        k -= 1
+    if work.doc[k].lower_ != "who":
+        return []
+    end = k - 1 if k > 0 and work.doc[k - 1].text == "," else k
+    return [item for item in lists if item.members[-1].token_end == end][-1:]
 
 
 def _subjects(work: Work, trigger: Trigger, lists: list[MentionList], triggers: list[Trigger]) -> list[MentionList]:

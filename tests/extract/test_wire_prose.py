@@ -514,3 +514,15 @@ def test_a_craft_lent_is_no_receiver(run: Callable[..., Extraction]) -> None:
     text = "The ADF provided a Royal Australian Air Force C-130J Hercules and an Army CH-47F Chinook to the effort."
     (event,) = _events(run, text)
     assert all("Chinook" not in a.name and "Hercules" not in a.name for a in event.recipients + event.agents)
+
+
+def test_a_relative_who_and_the_coming_weekend(run: Callable[..., Extraction]) -> None:
+    text = (
+        '"We are racing against time," said WHO Director-General Dr Tedros Adhanom Ghebreyesus, who will travel '
+        "to Syria this weekend."
+    )
+    (event,) = list(run(text, published=date(2023, 2, 10)).events)  # a Friday
+    assert (event.type, _names(event.agents), event.planned) == ("visit", ["Tedros Adhanom Ghebreyesus"], True)
+    assert (event.date.earliest, event.date.latest) == (date(2023, 2, 11), date(2023, 2, 12))
+    (event,) = _events(run, "UNICEF and its partners have distributed hygiene kits to more than 20,000 families.")
+    assert _names(event.agents) == ["UNICEF"]  # "its partners": a vague tail of the list (rule 36)

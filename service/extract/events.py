@@ -333,6 +333,10 @@ def _people_of_countries(work: Work, sentence: Sentence, roles: Roles) -> None:
                     ]
                     if there and there[0].kind == "country":
                         country = there[0]
+                    of = re.match(r"\s+of\s+(?:the\s+)?([A-Z][a-z]+)\s+[a-z]", work.text[m.end : m.end + 40])
+                    state = work.gazetteer.by_adjective(of.group(1)) if of else None
+                    if of and state is not None and state.kind == "country":  # "victims of the Indonesian earthquake"
+                        country = actor_for(state, work.gazetteer, of.group(1))
         out.append(country or actor)
     roles.recipients[:] = out
     roles.places[:] = [p for p in roles.places if p not in out]

@@ -97,6 +97,7 @@ def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> li
         else:
             groups.append([m])
     lists = [MentionList(g, *_governor(work, g[0], sentence, triggers)) for g in groups]
+    lists = [part for item in lists for part in _split_opening(work, item, sentence)]
     for item in lists:
         item.jointly = item.slot == "with" and _jointly(work, item.token_start)
     # "China's proposal" takes a role only as a direct object ("welcomed China's proposal"); a list that ends
@@ -113,6 +114,22 @@ def mention_lists(work: Work, sentence: Sentence, triggers: list[Trigger]) -> li
             item.members = item.members[:-1]
         out.append(item)
     return out
+
+
+def _split_opening(work: Work, item: MentionList, sentence: Sentence) -> list[MentionList]:
+    """ "Through the EU Civil Protection Mechanism, Spain, France and Italy have offered …": an opening phrase's
+    object ends at its comma when the list runs on into a verb; the members after the comma are the subject."""
+    doc = work.doc
+    first, last = item.members[0], item.members[-1]
+    if item.slot not in PREPOSITIONS or len(item.members) < 2 or last.token_end >= sentence.token_end:
+        return [item]
+    opening = all(
+        not t.is_alpha or t.lower_ in ("the", "a", "an") for t in doc[sentence.token_start : first.token_start][1:]
+    )
+    after, between = doc[last.token_end], doc[first.token_end : item.members[1].token_start]
+    if not opening or [t.text for t in between] != [","] or not after.is_lower or after.lower_ in PREPOSITIONS:
+        return [item]
+    return [MentionList(item.members[:1], item.slot), MentionList(item.members[1:], "subject")]
 
 
 def _aid_named(work: Work, m: Mention) -> bool:

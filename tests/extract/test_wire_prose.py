@@ -526,3 +526,14 @@ def test_a_relative_who_and_the_coming_weekend(run: Callable[..., Extraction]) -
     assert (event.date.earliest, event.date.latest) == (date(2023, 2, 11), date(2023, 2, 12))
     (event,) = _events(run, "UNICEF and its partners have distributed hygiene kits to more than 20,000 families.")
     assert _names(event.agents) == ["UNICEF"]  # "its partners": a vague tail of the list (rule 36)
+
+
+def test_an_echo_release_victims_offers_and_an_opening_phrase(run: Callable[..., Extraction]) -> None:
+    text = "EU allocates €10 million in humanitarian aid for earthquake victims in Morocco"
+    (event,) = _events(run, text)
+    assert _names(event.recipients) == ["Morocco"]  # victims in a named country stand for it
+    text = "Through the EU Civil Protection Mechanism, Spain, France and Italy have offered search and rescue teams."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents), event.planned) == ("deployment", ["Spain", "France", "Italy"], True)
+    (event,) = _events(run, "To Spain, France and Italy, China sent masks.")
+    assert (_names(event.agents), _names(event.recipients)) == (["China"], ["Spain", "France", "Italy"])

@@ -424,7 +424,19 @@ def _slot(
         return "invitation"
     if item.slot == "with" and in_clause and item.jointly:
         return "with_before"  # "Together with WHO, IOM conducted …"
+    if item.slot in ("through", "via") and in_clause and _set_off(work, item, trigger):
+        return item.slot  # "Japan, through JICA, has turned over …": the channel (rule 13)
     return None
+
+
+def _set_off(work: Work, item: MentionList, trigger: Trigger) -> bool:
+    """The list's phrase stands between commas right before the trigger's clause ("Japan, through JICA, has …")."""
+    doc = work.doc
+    k = item.token_start - 1
+    while k > 0 and doc[k].lower_ in ("the", "through", "via"):
+        k -= 1
+    closes = next((i for i in range(item.members[-1].token_end, trigger.token_start) if doc[i].text == ","), None)
+    return doc[k].text == "," and closes is not None
 
 
 def _after_aid_word(work: Work, start: int) -> bool:

@@ -537,3 +537,11 @@ def test_an_echo_release_victims_offers_and_an_opening_phrase(run: Callable[...,
     assert (event.type, _names(event.agents), event.planned) == ("deployment", ["Spain", "France", "Italy"], True)
     (event,) = _events(run, "To Spain, France and Italy, China sent masks.")
     assert (_names(event.agents), _names(event.recipients)) == (["China"], ["Spain", "France", "Italy"])
+
+
+def test_a_channel_set_off_before_the_verb_and_aid_turned_over(run: Callable[..., Extraction]) -> None:
+    text = "Japan, through the Japan International Cooperation Agency (JICA), has turned over relief goods to Laos."
+    (event,) = _events(run, text)
+    assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_delivery", ["Japan"], ["Laos"])
+    assert _names(event.participants) == ["Japan International Cooperation Agency"]  # a channel (rule 13)
+    assert _events(run, "The mayor turned over the keys.") == []

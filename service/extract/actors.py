@@ -344,6 +344,12 @@ def _host_country(work: Work, spans: list[Any]) -> Entry | None:
     own = {e.qid for e in (source, *work.gazetteer.ancestors(source)) if e.kind == "country"} if source else set()
     if not own:
         return None
+    dateline = _dateline_country(work)
+    if dateline is not None and dateline.qid not in own:
+        return dateline  # "PHNOM PENH, May 5 (Xinhua) --": the story is told from abroad, from there
+    if len(own) == 1 and _news_outlet(name):
+        # "Philippine News Agency": a country's own news names its own bodies ("the Department of Agriculture")
+        return work.gazetteer.by_qid(next(iter(own)))
     counts: Counter[str] = Counter()
     for span in spans:
         entry = work.lookup(span.text)
@@ -353,6 +359,30 @@ def _host_country(work: Work, spans: list[Any]) -> Entry | None:
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None  # a release about several countries alike has no one host
     return work.gazetteer.by_qid(ranked[0][0])
+
+
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z'’. -]{2,30}?)(?:,\s*[A-Z][\w .]*?)?\s*(?:[-–—:(]|,\s*(?:[A-Z][a-z]{2}\w*\.?\s+\d|\d))",
+    re.MULTILINE,
+)
+
+
+def _dateline_country(work: Work) -> Entry | None:
+    """The country of a news story's dateline city ("PHNOM PENH, May 5 (Xinhua) --", "TOKYO (Reuters) -")."""
+    m = _DATELINE.search(work.text, 0, 800)
+    if m is None:
+        return None
+    entry = work.lookup(m.group(1).strip().title())
+    for e in (entry, *work.gazetteer.ancestors(entry)) if entry is not None else ():
+        if e.kind == "country":
+            return e
+    return None
+
+
+def _news_outlet(name: str) -> bool:
+    """The publisher's name is a news outlet's ("Philippine News Agency", "The Korea Herald"), not a government's."""
+    entry_words = {w.lower() for w in re.findall(r"[A-Za-z]+", name)}
+    return bool(entry_words & tables.function_word_set("news_outlets"))
 
 
 def _resolve(work: Work, span: Any) -> Mention | None:

@@ -545,3 +545,16 @@ def test_a_channel_set_off_before_the_verb_and_aid_turned_over(run: Callable[...
     assert (event.type, _names(event.agents), _names(event.recipients)) == ("aid_delivery", ["Japan"], ["Laos"])
     assert _names(event.participants) == ["Japan International Cooperation Agency"]  # a channel (rule 13)
     assert _events(run, "The mayor turned over the keys.") == []
+
+
+def test_a_national_news_agency_s_unnamed_bodies_are_its_own_country(run: Callable[..., Extraction]) -> None:
+    text = (
+        "VIRAC, Catanduanes – The provincial government received 1,000 sacks of rice from the Department of "
+        "Agriculture on Monday.\n\nJapan has turned over relief goods to the Office of Civil Defense."
+    )
+    events = list(run(text, source="Philippine News Agency").events)
+    assert _names(events[0].agents) == ["Philippines"]  # not Japan, the only country the story names
+    # a story told from abroad: the dateline's country hosts the unnamed ministry
+    text = "PHNOM PENH, May 5 (Xinhua) -- The Ministry of Health received 50,000 masks from China on Friday."
+    (event,) = list(run(text, source="Xinhua News Agency").events)
+    assert (_names(event.agents), _names(event.recipients)) == (["China"], ["Cambodia"])

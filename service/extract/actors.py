@@ -347,9 +347,10 @@ def _host_country(work: Work, spans: list[Any]) -> Entry | None:
     dateline = _dateline_country(work)
     if dateline is not None and dateline.qid not in own:
         return dateline  # "PHNOM PENH, May 5 (Xinhua) --": the story is told from abroad, from there
-    if len(own) == 1 and _news_outlet(name):
+    home = next(iter(own))
+    if len(own) == 1 and home is not None and _news_outlet(name):
         # "Philippine News Agency": a country's own news names its own bodies ("the Department of Agriculture")
-        return work.gazetteer.by_qid(next(iter(own)))
+        return work.gazetteer.by_qid(home)
     counts: Counter[str] = Counter()
     for span in spans:
         entry = work.lookup(span.text)

@@ -42,25 +42,13 @@ def stands_for(entry: Entry, gazetteer: Gazetteer, country: Entry | None = None)
 
 
 def actor_for(entry: Entry, gazetteer: Gazetteer, surface: str | None = None, country: Entry | None = None) -> Actor:
-    """The Actor a gazetteer entry stands for; ``surface`` is the words of the text."""
+    """The Actor a gazetteer entry stands for, under the entry's canonical name (guidelines, rule 39: "KSrelief" is
+    the King Salman Humanitarian Aid and Relief Centre wherever it is written so); ``surface``, the words of the
+    text, is kept as the mention."""
     target = stands_for(entry, gazetteer, country)
     name = target.name
-    if target is entry and entry.qid is None and entry.kind != "person" and surface and not acronym_like(surface):
-        name = re.sub(r"^the\s+", "", " ".join(surface.split()), flags=re.IGNORECASE)
-        if _expanded(name) == _expanded(entry.name):
-            name = entry.name  # "U.S. Agency for …" is the entry's "United States Agency for …" abbreviated
     mention = " ".join(surface.split()) if surface else None
     return Actor(name=name, kind=target.kind, wikidata=target.qid, mention=mention)
-
-
-_ABBREVIATED = ((re.compile(r"\bU\.?S\.?(?=\s)"), "united states"), (re.compile(r"\bU\.?K\.?(?=\s)"), "united kingdom"))
-
-
-def _expanded(name: str) -> str:
-    """A name with the state abbreviations written out, case-folded ("U.S. Agency" → "united states agency")."""
-    for pattern, full in _ABBREVIATED:
-        name = pattern.sub(full, name)
-    return " ".join(name.casefold().split())
 
 
 def acronym_like(text: str) -> bool:

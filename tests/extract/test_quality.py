@@ -47,8 +47,8 @@ def test_quality_meets_the_floors(split: str) -> None:
 # 0.727, dates 0.538, overall 0.670); these floors sit a little below what each part reaches, so that
 # a change that loses ground on real prose shows. They are guards, not targets (the README has both).
 REAL_FLOORS = {
-    "dev": {"events": 0.84, "agents": 0.87, "recipients": 0.79, "aid_items": 0.81, "aid_values": 0.89,
-            "dates": 0.95, "overall": 0.86},
+    "dev": {"events": 0.85, "agents": 0.88, "recipients": 0.81, "aid_items": 0.82, "aid_values": 0.89,
+            "dates": 0.95, "overall": 0.87},
     "heldout": {"events": 0.59, "agents": 0.65, "recipients": 0.53, "aid_items": 0.85, "aid_values": 0.70,
                 "dates": 0.50, "overall": 0.64},
 }  # fmt: skip

@@ -15,7 +15,7 @@ setup: $(BIN)/python npm
 	$(BIN)/pip install --quiet -e .
 
 setup-test: $(BIN)/python npm chromium
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,batch]'
 
 npm: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -41,7 +41,7 @@ test: setup-test
 
 # The load generator is Debian's wrk: installed here when missing (as root), never vendored.
 bench: $(BIN)/python npm
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,batch]'
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	  else echo "install Debian's wrk (sudo apt-get install wrk) for the benchmark" >&2; exit 1; fi; }

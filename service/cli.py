@@ -93,7 +93,7 @@ BUSY_ADVICE = {
 
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
     try:
-        return open_configured(settings, read_only=read_only)
+        store = open_configured(settings, read_only=read_only)
     except StoreUnavailable as exc:
         # The embedded store's lock: only one process may write. Say what works for this command.
         if "in use by another process" not in exc.message:
@@ -108,6 +108,17 @@ def _open(settings: Settings, *, read_only: bool = False) -> Store:
         message = _one_line(str(exc)).rstrip(".")
         hint = "; restore it from a backup, or ingest into a new --store" if "corrupt" in message.lower() else ""
         raise click.ClickException(f"cannot open the store at {settings.store}: {message}{hint}") from None
+    # An interrupted bulk load (service.store.oxigraph): the open repaired it, or another process runs one.
+    repaired = getattr(store, "repaired", None)
+    if repaired is not None:
+        click.echo(f"warning: {repaired.message}", err=True)
+    if getattr(store, "bulk_running", False):
+        click.echo(
+            "warning: a bulk load into this store is running in another process (or was interrupted there): "
+            "its documents may be incomplete until it ends",
+            err=True,
+        )
+    return store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,10 +152,35 @@ FOLLOW_SYMLINKS_HELP = (
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--follow-symlinks", is_flag=True, help=FOLLOW_SYMLINKS_HELP)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Extract on a local Dask cluster of N processes (1 thread each); needs the batch extra.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Extract on an existing Dask cluster (scheduler address, e.g. tcp://host:8786); needs the batch extra.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=16,
+    show_default=True,
+    help="Documents per task and shard, with --workers or --cluster.",
+)
 @click.pass_context
 @_fail_cleanly
 def ingest(
-    ctx: click.Context, paths: tuple[Path | str, ...], store_path: str | None, quiet: bool, follow_symlinks: bool
+    ctx: click.Context,
+    paths: tuple[Path | str, ...],
+    store_path: str | None,
+    quiet: bool,
+    follow_symlinks: bool,
+    workers: int | None,
+    cluster: str | None,
+    batch_size: int,
 ) -> None:
     """Read documents (files, directories, http(s) URLs), extract events and store their graphs.
 
@@ -152,19 +188,31 @@ def ingest(
     EVENTGRAPH_MAX_DOCUMENT_BYTES. Each document that cannot be read is refused with a reason and
     the rest go on; files of other types in a folder are listed as skipped. The exit status is 1
     when nothing at all was ingested (every document refused, or none found).
-    """
-    from service.pipeline import ingest_paths
 
+    With --workers or --cluster the extraction runs on a Dask cluster; a run that is stopped
+    resumes, without extracting its finished shards again, when the same command is given again.
+    """
+    if workers is not None and cluster is not None:
+        raise click.UsageError("give --workers or --cluster, not both")
     settings = settings_from(ctx, store=store_path)
     store = _open(settings)
     try:
-        with click.progressbar(length=0, label="ingesting", file=sys.stderr, hidden=quiet) as bar:
+        if workers is None and cluster is None:
+            from service.pipeline import ingest_paths
 
-            def progress(outcome: Any) -> None:
-                bar.label = f"{outcome.status:>9} {outcome.origin}"
-                bar.update(1)
+            with click.progressbar(length=0, label="ingesting", file=sys.stderr, hidden=quiet) as bar:
 
-            report = ingest_paths(paths, store, settings, progress=progress, follow_symlinks=follow_symlinks)
+                def progress(outcome: Any) -> None:
+                    bar.label = f"{outcome.status:>9} {outcome.origin}"
+                    bar.update(1)
+
+                report = ingest_paths(paths, store, settings, progress=progress, follow_symlinks=follow_symlinks)
+        else:
+            from service.batch.console import run_batch
+
+            report = run_batch(
+                paths, store, settings, workers, cluster, batch_size, quiet=quiet, follow_symlinks=follow_symlinks
+            )
     finally:
         store.close()
     click.echo(
@@ -411,15 +459,160 @@ def stats(ctx: click.Context, store_path: str | None, as_json: bool) -> None:
             click.echo(f"{name:>10}  {value}")
 
 
+@cli.group()
+def curation() -> None:
+    """Analysts' corrections: list them, review orphans, export them as gold data (docs/curation.md)."""
+
+
+def _print_corrections(found: list[Any], iris: Iris, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([c.to_json(iris) for c in found], indent=1, ensure_ascii=False))
+        return
+    for c in found:
+        where = f"[{c.anchor.sentence_start}, {c.anchor.sentence_end}]"
+        note = f" — {_one_line(c.note)}" if c.note else ""
+        click.echo(
+            f"{c.iri.rsplit('/', 1)[1]}  {c.status:<7}  {c.operation:<12}  {c.doc_id} {where}  "
+            f"{c.curator}, {c.time.isoformat()}{note}"
+        )
+        click.echo(f"    sentence: {_one_line(c.anchor.sentence)[:160]}")
+
+
+@curation.command(name="list")
+@store_option
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Only this document's (repeat).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@_fail_cleanly
+def curation_list(ctx: click.Context, store_path: str | None, documents: tuple[str, ...], as_json: bool) -> None:
+    """List the corrections with their status (applied, agrees, orphan, undone)."""
+    from service.curation import corrections
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        iris = Iris(settings.base_iri)
+        _print_corrections(corrections(store, iris, list(documents) or None), iris, as_json)
+    finally:
+        store.close()
+
+
+@curation.command(name="orphans")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@_fail_cleanly
+def curation_orphans(ctx: click.Context, store_path: str | None, as_json: bool) -> None:
+    """List the corrections whose event or sentence is gone after a re-extraction, for review."""
+    from service.curation import orphans
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        iris = Iris(settings.base_iri)
+        found = orphans(store, iris)
+        _print_corrections(found, iris, as_json)
+        if not as_json:
+            click.echo(f"{len(found)} orphan correction{'s' if len(found) != 1 else ''}", err=True)
+    finally:
+        store.close()
+
+
+@curation.command(name="export")
+@store_option
+@click.option(
+    "--gold",
+    "gold_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write NAME.txt and NAME.gold.json into (created if missing).",
+)
+@click.pass_context
+@_fail_cleanly
+def curation_export(ctx: click.Context, store_path: str | None, gold_dir: Path) -> None:
+    """Write the curated events of every corrected document in the gold format `eventgraph eval` reads."""
+    from service.curation import export_gold
+
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        written = export_gold(store, Iris(settings.base_iri), gold_dir)
+    finally:
+        store.close()
+    click.echo(f"{len(written)} corrected document{'s' if len(written) != 1 else ''} written to {gold_dir}")
+
+
+@cli.group()
+def search() -> None:
+    """The text index behind the timeline's search (SQLite, beside the store or EVENTGRAPH_SEARCH_INDEX)."""
+
+
+def _index(settings: Settings, store: Store) -> Any:
+    from service.search import index_for
+
+    index = index_for(settings, store.location)
+    if index is None:
+        raise click.ClickException(
+            f"the store at {settings.store} has no text index: set EVENTGRAPH_SEARCH_INDEX to a file for it"
+        )
+    return index
+
+
+@search.command(name="rebuild")
+@store_option
+@click.pass_context
+@_fail_cleanly
+def search_rebuild(ctx: click.Context, store_path: str | None) -> None:
+    """Build the text index again from what the store holds (when it is missing or stale)."""
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        state = _index(settings, store).rebuild(store)
+    finally:
+        store.close()
+    click.echo(f"text index rebuilt: {state.documents} documents, {state.events} events")
+
+
+@search.command(name="status")
+@store_option
+@click.option("--check", is_flag=True, help="Also compare every document's checksum with the store's.")
+@click.pass_context
+@_fail_cleanly
+def search_status(ctx: click.Context, store_path: str | None, check: bool) -> None:
+    """Say whether searches use the text index; exit 1 when it is missing or stale."""
+    settings = settings_from(ctx, store=store_path)
+    store = _open(settings, read_only=True)
+    try:
+        index = _index(settings, store)
+        state = index.state(count=True)
+        problem = state.reason if not state.usable else (index.differences(store) if check else None)
+    finally:
+        store.close()
+    if problem:
+        raise click.ClickException(problem)
+    click.echo(f"text index {index.path}: {state.documents} documents, {state.events} events, in step")
+
+
 @cli.command(name="eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option(
+    "--system",
+    "system_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Score the events of this folder's NAME.gold.json files instead of running the extractor.",
+)
 @click.pass_context
 @_fail_cleanly
-def evaluate(ctx: click.Context, gold_dir: Path, as_json: bool) -> None:
-    """Score the extractor against a gold directory (NAME.txt + NAME.gold.json)."""
+def evaluate(ctx: click.Context, gold_dir: Path, as_json: bool, system_dir: Path | None) -> None:
+    """Score the extractor (with --system: a folder's events) against a gold directory (NAME.txt + NAME.gold.json)."""
     from service.evaluation import evaluate as run_eval
-    from service.evaluation import format_table
+    from service.evaluation import format_table, read_system
+
+    if system_dir is not None:
+        scores = run_eval(gold_dir, read_system(gold_dir, system_dir))
+        click.echo(json.dumps(scores.to_json(), indent=2) if as_json else format_table(scores))
+        return
     from service.pipeline import extract_file
 
     settings = settings_from(ctx)

@@ -49,6 +49,10 @@ class Settings:
         default=None,
         metadata=_meta("Bearer token required for writes (update, Graph Store writes, ingest); unset = read-only."),
     )
+    curator: str = field(
+        default="analyst",
+        metadata=_meta("Name recorded as the curator of corrections made with the token, unless a request gives one."),
+    )
     query_timeout: float = field(default=10.0, metadata=_meta("Seconds a SPARQL query may run before it is stopped."))
     service_allow: tuple[str, ...] = field(
         default=("https://query.wikidata.org/sparql",),
@@ -78,6 +82,13 @@ class Settings:
     gazetteer: str | None = field(
         default=None, metadata=_meta("Extra gazetteer file (TSV or JSONL) of actors, added to the shipped one.")
     )
+    batch_dir: str | None = field(
+        default=None,
+        metadata=_meta(
+            "Folder of the batch ingest's runs (shards, manifests), default $XDG_DATA_HOME/eventgraph/batch; "
+            "with --cluster, one every worker can write (a shared filesystem)."
+        ),
+    )
     threads: int = field(default=8, metadata=_meta("Worker threads of the WSGI server."))
     query_workers: int = field(
         default=0,
@@ -105,6 +116,13 @@ class Settings:
     max_describe_terms: int = field(default=100, metadata=_meta("Most resources one DESCRIBE query may name."))
     max_filter_values: int = field(
         default=100, metadata=_meta("Most values one API filter (actors, types, documents) may list.")
+    )
+    search_index: str | None = field(
+        default=None,
+        metadata=_meta(
+            "The text index (SQLite file) behind the timeline's search (default: `{store}.search.sqlite` beside an "
+            "embedded store; a remote store has none unless this names one, and searches scan the store)."
+        ),
     )
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from service import __version__
 from service.config import Settings
+from service.curation import document_lock, reattach_stored, reattach_update
 from service.documents import DocumentTooLong, Refusal, is_url, read_bytes, read_file, read_url, walk
 from service.errors import DocumentRefused
 from service.extract import extract
@@ -23,6 +24,7 @@ from service.model import Document, Extraction
 from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
 from service.rdf.namespaces import EG, PROV, sparql_prologue
+from service.search import index_for
 from service.store import Store
 
 Upload = tuple[str, str | None, bytes]  # (file name, media type, bytes) of one uploaded document
@@ -142,11 +144,33 @@ def _prepare(document: Document, store: Store, settings: Settings, gazetteer: Ga
 
 
 def _write(prepared: _Prepared, store: Store, settings: Settings) -> Outcome:
-    if prepared.outcome is not None:
-        return prepared.outcome
     iris = Iris(settings.base_iri)
     document = prepared.document
-    store.replace_graph(iris.document_graph(document.id), prepared.quads, prepared.shared)
+    index = index_for(settings, store.location)  # the text index follows the store, document by document
+    if prepared.outcome is not None:
+        if index is not None:  # written by an ingest killed before its index caught up: read it back
+            index.settle(store, iris.document_graph(document.id))
+        return prepared.outcome
+    if index is not None:
+        index.begin(store, iris.document_graph(document.id))
+    # A replaced document's corrections re-attach to its new events, written with them in one
+    # transaction (service.curation); a document without corrections is written as before.
+    update = None
+    with document_lock(document.id):  # no correction of this document is written meanwhile
+        if prepared.existed and prepared.extraction is not None:
+            events = [
+                (iris.event(document.id, e.sentence_start, e.trigger_start, e.type), e)
+                for e in prepared.extraction.events
+            ]
+            update = reattach_update(store, iris, document, events, prepared.quads, prepared.shared)
+        if update is not None:
+            store.update(update)
+        else:
+            store.replace_graph(iris.document_graph(document.id), prepared.quads, prepared.shared)
+    if index is not None:
+        index.put(iris.document_graph(document.id), document.checksum, prepared.quads, prepared.shared)
+        if update is not None:  # the curated events were written again too
+            index.refresh(store, [iris.curation_graph(document.id)])
     return Outcome(
         document.origin or document.id,
         "replaced" if prepared.existed else "added",
@@ -306,3 +330,50 @@ def _read(item: Path | str, settings: Settings) -> Document:
             max_chars=settings.max_document_chars,
         )
     return read_file(item, max_bytes=settings.max_document_bytes, max_chars=settings.max_document_chars)
+
+
+# --- For the batch ingest (service.batch): the same steps, split between workers and a driver ---
+
+
+def document_inputs(
+    paths: Iterable[Source], *, follow_symlinks: bool = False, skipped: list[Path] | None = None
+) -> Iterator[Path | Refusal | str]:
+    """What ``ingest_paths`` would read, in its order: files, URLs, and refusals found while walking."""
+    return _inputs(paths, follow_symlinks, skipped)
+
+
+def read_source(item: Path | str, settings: Settings) -> Document:
+    """Read one file or URL as ingest does (raises DocumentRefused)."""
+    return _read(item, settings)
+
+
+def extract_quads(
+    document: Document, settings: Settings, gazetteer: Gazetteer | None = None
+) -> tuple[Extraction, list[Quad], list[Quad]]:
+    """One document extracted and mapped, without a store: (extraction, its graph's quads, shared quads)."""
+    extraction = extract_document(document, settings, gazetteer)
+    quads, shared = document_quads(extraction, Iris(settings.base_iri), __version__)
+    return extraction, list(quads), list(shared)
+
+
+_STORED_CHECKSUMS_QUERY = (
+    sparql_prologue({"eg": EG.iri}) + "SELECT ?g ?sum WHERE { GRAPH ?g { ?doc eg:checksum ?sum } }"
+)
+
+
+def stored_checksums(store: Store) -> dict[str, str]:
+    """Graph IRI → the checksum stored in it, for every stored document (one query): with
+    ``Iris.document_graph``, what tells an unchanged document without a query of its own."""
+    rows = store.query(_STORED_CHECKSUMS_QUERY)
+    return {row["g"].value: row["sum"].value for row in rows}  # type: ignore[union-attr]  # a SELECT
+
+
+def documents_written(store: Store, settings: Settings, graphs: Sequence[str]) -> None:
+    """Called after document graphs were written other than by ``ingest_document`` (the batch's
+    bulk loads and its per-document writes), with the graphs written: where an index kept in
+    step with the store's documents hooks in: the corrections of those documents re-attach to their
+    new events (service.curation), and the text index reads those graphs back from the store."""
+    curated = reattach_stored(store, Iris(settings.base_iri), list(graphs))
+    index = index_for(settings, store.location)
+    if index is not None:
+        index.refresh(store, [*graphs, *curated])

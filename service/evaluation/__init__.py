@@ -39,7 +39,7 @@ from service.evaluation.compare import (
     same_item,
     same_value,
 )
-from service.model import Event, Extraction
+from service.model import Document, Event, Extraction
 
 __all__ = [
     "Counts",
@@ -283,6 +283,28 @@ def evaluate(gold_dir: Path, extract: Callable[[Path], Extraction]) -> Scores:
             unread[doc.id] = str(exc)
     skipped = tuple(str(p.relative_to(gold_dir)) for p in ungraded(gold_dir))
     return replace(score(gold, system), skipped=skipped, unread=unread)
+
+
+def read_system(gold_dir: Path, system_dir: Path) -> Callable[[Path], Extraction]:
+    """An ``extract`` for :func:`evaluate` that reads the events of ``system_dir/REL.gold.json`` (the
+    gold format, e.g. ``eventgraph curation export --gold``) for the gold document ``gold_dir/REL.txt``,
+    instead of running the extractor. A document without such a file has no events."""
+
+    def read(path: Path) -> Extraction:
+        rel = path.relative_to(gold_dir)
+        found = Path(system_dir) / rel.with_name(rel.name[: -len(".txt")] + ".gold.json")
+        text = path.read_text(encoding="utf-8")
+        document = Document(id=path.stem, text=text)
+        if not found.is_file():
+            return Extraction(document)
+        try:
+            data = json.loads(found.read_text(encoding="utf-8"))
+            events = tuple(Event.from_json(e) for e in data.get("events", []))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise UserError(f"{found}: not a gold file ({type(error).__name__}: {error})") from None
+        return Extraction(document, events)
+
+    return read
 
 
 def _rebase(extraction: Extraction, doc: GoldDoc) -> list[Event]:

@@ -19,6 +19,10 @@ aid item / its value  ``{event}/aid/{n}``, ``{event}/aid/{n}/value`` (n from 0,
 shared actors graph   ``graph/actors``
 extraction activity   ``id/activity/{doc}-{checksum[:12]}``
 software agent        ``id/software/eventgraph/{version}``
+document's curation   ``graph/curation/{doc}`` (corrections and curated copies)
+correction            ``id/correction/{doc}-{h}``, h = sha1(doc id, time, seed)[:12]
+curated event         ``id/event/{doc}-{h}``, h = sha1(doc id, "curated", seed)[:12]
+curator               ``id/curator/{slug}``
 ====================  =======================================================
 
 Aid category concepts do not depend on the base: ``https://w3id.org/eventgraph/category/{key}``.
@@ -87,6 +91,20 @@ class Iris:
         """The named graph that holds everything read from one document."""
         return f"{self.base}graph/document/{encode(doc_id)}"
 
+    def curation_graph(self, doc_id: str) -> str:
+        """The named graph that holds the corrections of one document and its curated events."""
+        return f"{self.base}graph/curation/{encode(doc_id)}"
+
+    def correction(self, doc_id: str, *parts: object) -> str:
+        return f"{self.base}id/correction/{encode(doc_id)}-{short_hash(doc_id, *parts)}"
+
+    def curated_event(self, doc_id: str, seed: str) -> str:
+        """The curated copy of an event: an event IRI of its document, stable across re-extractions."""
+        return f"{self.base}id/event/{encode(doc_id)}-{short_hash(doc_id, 'curated', seed)}"
+
+    def curator(self, name: str) -> str:
+        return f"{self.base}id/curator/{slug(name)}"
+
     @property
     def actors_graph(self) -> str:
         """The named graph shared by all documents: actors and aid category labels."""
@@ -149,9 +167,9 @@ class Iris:
     def doc_id_of(self, iri: str) -> str | None:
         """The document id behind a document, graph, event (or its parts), group or activity IRI."""
         kind = self.kind_of(iri)
-        if kind in ("document-graph", "document"):
+        if kind in ("document-graph", "document", "curation-graph"):
             return unquote(iri.rsplit("/", 1)[1])
-        if kind in ("event", "time", "evidence", "selector", "aid", "money", "group", "activity"):
+        if kind in ("event", "time", "evidence", "selector", "aid", "money", "group", "activity", "correction"):
             # {doc}-{h}: the hash part never contains '-', and '-' in the doc id is kept verbatim.
             local = iri[len(self.base) :].split("/")[2]
             return unquote(local.rsplit("-", 1)[0])
@@ -171,6 +189,9 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, kind in (
         (r"^graph/actors$", "actors-graph"),
         (r"^graph/document/[^/]+$", "document-graph"),
+        (r"^graph/curation/[^/]+$", "curation-graph"),
+        (r"^id/correction/[^/]+$", "correction"),
+        (r"^id/curator/[^/]+$", "curator"),
         (r"^id/document/[^/]+$", "document"),
         (r"^id/event/[^/]+$", "event"),
         (r"^id/event/[^/]+/time$", "time"),

@@ -84,6 +84,19 @@ def document_quads(extraction: Extraction, iris: Iris, software_version: str) ->
     return local.quads(), shared.quads()
 
 
+def event_quads(iris: Iris, doc: Document, event: Event, iri: str, graph: str) -> tuple[list[Quad], list[Quad]]:
+    """(quads of one event written as ``iri`` into ``graph``, quads for the shared actors graph).
+
+    The same shapes as an extracted event (``prov:wasDerivedFrom`` its document included), for
+    events built elsewhere: the curated copies of ``service.curation``. ``doc`` needs its id and text.
+    """
+    local, shared = _Graph(graph), _Graph(iris.actors_graph)
+    node = NamedNode(iri)
+    _event(local, shared, iris, doc, node, event)
+    local.add(node, PROV.wasDerivedFrom, NamedNode(iris.document(doc.id)))
+    return local.quads(), shared.quads()
+
+
 def _document(g: _Graph, iris: Iris, doc: Document) -> NamedNode:
     node = NamedNode(iris.document(doc.id))
     g.add(node, RDF.type, EG.Document)

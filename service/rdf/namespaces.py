@@ -109,6 +109,23 @@ EG_TERMS: tuple[str, ...] = (
     "eventId",
     "documentId",
     "checksum",
+    # curation (docs/curation.md)
+    "Correction",
+    "supersededBy",
+    "correctedEvent",
+    "curatedEvent",
+    "operation",
+    "operationValues",
+    "correctionStatus",
+    "extractorVersion",
+    "sequence",
+    "anchorSentence",
+    "anchorSentenceStart",
+    "anchorSentenceEnd",
+    "anchorTrigger",
+    "anchorTriggerOffset",
+    "anchorType",
+    "undoneAt",
 )
 
 EG = ClosedNamespace("https://w3id.org/eventgraph#", EG_TERMS)

@@ -8,19 +8,24 @@ have neither and are listed after the dated ones when no date window is asked fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import islice
 from typing import Any
 
 from pyoxigraph import NamedNode
 
-from service.errors import NotFound
+from service.errors import NotFound, UserError
 from service.rdf.iris import Iris
+from service.search import Match, TextIndex
 from service.store import Store
 from service.timeline import assemble, fields, queries
 from service.timeline.filters import Cursor, EventFilter, month_key, months_between, next_month
 
 MAX_HISTOGRAM_MONTHS = 36
+SEARCH_BATCH = 200  # events the index found, checked against the other filters in one query at first
+MAX_SEARCH_BATCH = 5000
+MAX_MATCHES = 50_000  # events found by the text index that one count or drawing of a window may list
 PROBED_YEARS = [f"{y:04d}" for y in range(1800, 2200)]  # where the extent looks for dated events
 
 
@@ -41,11 +46,54 @@ class Hit:
 
 
 class Finder:
-    """Runs the timeline's queries for one store and one base IRI."""
+    """Runs the timeline's queries for one store and one base IRI.
 
-    def __init__(self, store: Store, iris: Iris) -> None:
+    With a text index (``search``) that is usable, the words of ``q`` are looked up in it and only
+    the events it finds are read from the store; without one, or when it is missing or stale, the
+    queries scan the store's texts as before, and ``search_note`` says why.
+    """
+
+    def __init__(self, store: Store, iris: Iris, search: TextIndex | None = None) -> None:
         self.store = store
         self.iris = iris
+        self.search = search
+        self.search_note: str | None = None  # how the last search was answered: None for the index
+
+    def indexed(self, f: EventFilter) -> TextIndex | None:
+        """The index to answer ``f.q`` with, or None (no words, no index, or one not usable: scan)."""
+        if not f.q:
+            return None
+        if self.search is None:
+            self.search_note = "no text index for this store: the store's texts were scanned"
+            return None
+        state = self.search.state()
+        if not state.usable:
+            self.search_note = state.reason + "; the store's texts were scanned meanwhile"
+            return None
+        self.search_note = None
+        return self.search
+
+    def resolve(self, f: EventFilter) -> EventFilter:
+        """``f`` with the events the index finds for ``q`` in the filter's window (``matches``), for
+        the queries that count and draw a window; unchanged when the index cannot answer.
+
+        :raises UserError: when the words match more than MAX_MATCHES events there.
+        """
+        index = self.indexed(f)
+        if index is None or f.matches is not None:
+            return f
+        # Whole years around the window: the queries count by month and year keys, a superset here.
+        start = date(f.start.year, 1, 1) if f.start and f.end else None
+        end = date(f.end.year, 12, 31) if f.start and f.end else None
+        found: list[str] = []
+        for m in index.search(f.q or "", start=start, end=end, undated=f.undated):
+            found.append(m.iri)
+            if len(found) > MAX_MATCHES:
+                raise UserError(
+                    f"q={f.q!r} matches more than {MAX_MATCHES:,} events here: use more words, a shorter window "
+                    "or another filter"
+                )
+        return replace(f, matches=tuple(found))
 
     def _select(self, query: str) -> Any:
         return self.store.query(query)
@@ -83,6 +131,9 @@ class Finder:
     def page(self, f: EventFilter, limit: int, cursor: Cursor | None = None) -> Page:
         """Events matching ``f`` in date order (undated last when no window is given), ``limit`` at most."""
         windowed = f.start is not None or f.end is not None
+        index = self.indexed(f)
+        if index is not None:
+            return self._found(index, f, limit, cursor)
         start, end = self.window(f)
         hits: list[Hit] = []
         if not f.undated and start and end and start <= end and (cursor is None or cursor.key is not None):
@@ -90,6 +141,34 @@ class Finder:
         if not windowed and len(hits) <= limit:
             after = cursor.iri if cursor is not None and cursor.key is None else None
             hits += self._undated(f, after, limit + 1 - len(hits))
+        more = len(hits) > limit
+        hits = hits[:limit]
+        token = Cursor(hits[-1].key, hits[-1].iri).encode() if more and hits else None
+        return Page(self.details([NamedNode(h.iri) for h in hits]), token, start, end)
+
+    def _found(self, index: TextIndex, f: EventFilter, limit: int, cursor: Cursor | None) -> Page:
+        """A page of the events the index finds for ``f.q``: in a date window in date order, else
+        by relevance (then ``next`` resumes after the page's last event in that order). The store
+        checks each candidate against the other filters, in growing batches until the page is full."""
+        windowed = f.start is not None or f.end is not None
+        start, end = self.window(f) if windowed else (None, None)
+        if windowed and (start is None or end is None or start > end):
+            return Page([], None, start, end)
+        after = None
+        if cursor is not None and (cursor.key is not None or not windowed):
+            after = Match(cursor.iri, cursor.key)
+        found = index.search(f.q or "", start=start, end=end, undated=f.undated, after=after)
+        document = self.document(f)
+        hits: list[Match] = []
+        size = SEARCH_BATCH
+        while len(hits) <= limit:
+            batch = list(islice(found, size))
+            if not batch:
+                break
+            size = min(size * 4, MAX_SEARCH_BATCH)
+            rows = self._select(queries.matched_query([NamedNode(m.iri) for m in batch], f, document))
+            passed = {r["e"].value for r in rows}
+            hits += [m for m in batch if m.iri in passed]
         more = len(hits) > limit
         hits = hits[:limit]
         token = Cursor(hits[-1].key, hits[-1].iri).encode() if more and hits else None
@@ -144,6 +223,7 @@ class Finder:
         start, end = self.window(f)
         if start is None or end is None or start > end:
             return {"level": "month", "buckets": []}
+        f = self.resolve(replace(f, start=start, end=end)) if self.indexed(f) else f
         months = list(months_between(start, end))
         level = "month" if len(months) <= MAX_HISTOGRAM_MONTHS else "year"
         keys = [month_key(m) for m in months] if level == "month" else [str(y) for y in range(start.year, end.year + 1)]

@@ -12,7 +12,7 @@ from pyoxigraph import NamedNode
 
 from service.rdf.mapping import EVENT_CLASSES
 from service.rdf.namespaces import CATEGORY, PREFIXES, sparql_prologue
-from service.timeline.queries import PROLOGUE, ROLES, search_term, terms
+from service.timeline.queries import CURATED, PROLOGUE, ROLES, search_term, terms
 
 
 def event_scalars(events: list[NamedNode]) -> str:
@@ -122,6 +122,7 @@ def actor_event_counts(actors: list[NamedNode]) -> str:
     return f"""{PROLOGUE}SELECT ?a (COUNT(DISTINCT ?e) AS ?events) WHERE {{
   VALUES ?a {{ {terms(actors)} }}
   ?e sem:hasActor|sem:hasPlace ?a .
+  {CURATED}
 }}
 GROUP BY ?a"""
 
@@ -134,7 +135,8 @@ DOCUMENTS = f"""{PROLOGUE}SELECT ?doc ?docId ?title ?published ?publisher ?autho
   OPTIONAL {{ ?doc schema:publisher ?publisher }}
   OPTIONAL {{ ?doc schema:author ?author }}
   OPTIONAL {{ ?doc schema:url ?url }}
-  OPTIONAL {{ {{ SELECT ?doc (COUNT(?e) AS ?events) WHERE {{ ?e prov:wasDerivedFrom ?doc }} GROUP BY ?doc }} }}
+  OPTIONAL {{ {{ SELECT ?doc (COUNT(?e) AS ?events) WHERE {{ ?e prov:wasDerivedFrom ?doc {CURATED} }}
+    GROUP BY ?doc }} }}
 }}
 ORDER BY DESC(?published) ?docId"""
 
@@ -158,6 +160,7 @@ def document_events(document: NamedNode) -> str:
     return f"""{PROLOGUE}SELECT ?e WHERE {{
   ?e prov:wasDerivedFrom {document} ; a sem:Event ; eg:evidence/oa:hasSelector ?sel .
   ?sel a oa:TextPositionSelector ; oa:start ?start .
+  {CURATED}
 }}
 ORDER BY ?start STR(?e)"""
 
@@ -165,11 +168,13 @@ ORDER BY ?start STR(?e)"""
 TYPE_COUNTS = f"""{PROLOGUE}SELECT ?cls (COUNT(?e) AS ?n) WHERE {{
   VALUES ?cls {{ {terms(EVENT_CLASSES.values())} }}
   ?e a ?cls .
+  {CURATED}
 }}
 GROUP BY ?cls"""
 
 PRECISION_COUNTS = f"""{PROLOGUE}SELECT ?precision (COUNT(?t) AS ?n) WHERE {{
-  ?t eg:precision ?precision .
+  ?e sem:hasTime ?t . ?t eg:precision ?precision .
+  {CURATED}
 }}
 GROUP BY ?precision"""
 

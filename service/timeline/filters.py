@@ -45,6 +45,8 @@ class EventFilter:
     start: date | None = None
     end: date | None = None
     undated: bool = False  # only the events the timeline cannot draw (open or over-long intervals)
+    # The events the text index found for ``q`` (set by the Finder; None: the queries scan for ``q``).
+    matches: tuple[str, ...] | None = None
 
     def to_args(self) -> list[tuple[str, str]]:
         """The query arguments that reproduce this filter (for links and exports)."""

@@ -132,6 +132,13 @@ SCHEMAS: dict[str, Any] = {
             "events": {"type": "array", "items": _ref("Event")},
             "next": {"type": ["string", "null"], "description": "Cursor of the next page; null on the last page"},
             "window": {"type": ["object", "null"], "properties": {"start": {}, "end": {}}},
+            "search": {
+                "type": "object",
+                "description": "With q: index is true when the text index answered (ranked by relevance when no "
+                "window is given), false when it is missing or stale and the store's texts were scanned (note says "
+                "why and what to run)",
+                "properties": {"index": {"type": "boolean"}, "note": _NULLABLE_STR},
+            },
             "links": {"type": "object", "properties": {"next": _NULLABLE_STR}},
         },
     },

@@ -26,7 +26,7 @@ from service.rdf.namespaces import CATEGORY
 from service.store import Store
 from service.timeline.assemble import ROLE_FIELDS, TYPE_OF_CLASS, value
 from service.timeline.events import Finder
-from service.timeline.queries import PROLOGUE, ROLES
+from service.timeline.queries import CURATED, PROLOGUE, ROLES
 
 MAX_EVENTS = 200  # events listed on one page; the counts cover them all, the timeline shows the rest
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -78,7 +78,7 @@ def _of_actor(actor: NamedNode) -> str:
 def actor_events_query(actor: NamedNode, limit: int) -> str:
     """The actor's events in date order (undated last), ``limit`` at most."""
     return f"""{PROLOGUE}SELECT DISTINCT ?e ?early WHERE {{
-  {_of_actor(actor)}
+  {_of_actor(actor)} {CURATED}
   OPTIONAL {{ ?e eg:earliest ?early }}
 }}
 ORDER BY (IF(BOUND(?early), 0, 1)) ?early STR(?e)
@@ -88,7 +88,7 @@ LIMIT {int(limit)}"""
 def actor_type_counts(actor: NamedNode) -> str:
     """How many of the actor's events are of each type."""
     return f"""{PROLOGUE}SELECT ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-  {_of_actor(actor)}
+  {_of_actor(actor)} {CURATED}
   ?e a ?cls FILTER(?cls IN ({_CLASSES}))
 }}
 GROUP BY ?cls"""
@@ -97,7 +97,7 @@ GROUP BY ?cls"""
 def actor_role_counts(actor: NamedNode) -> str:
     """In how many events the actor is agent, recipient, participant, place."""
     return f"""{PROLOGUE}SELECT ?role (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-  ?e ?role {actor} FILTER(?role IN ({", ".join(ROLES)}))
+  ?e ?role {actor} FILTER(?role IN ({", ".join(ROLES)})) {CURATED}
 }}
 GROUP BY ?role"""
 
@@ -116,7 +116,7 @@ def category_query(category: NamedNode) -> str:
 def category_events_query(category: NamedNode, limit: int) -> str:
     """The events with aid in the category, in date order (undated last), ``limit`` at most."""
     return f"""{PROLOGUE}SELECT DISTINCT ?e ?early WHERE {{
-  ?item eg:itemCategory {category} . ?e eg:hasAid ?item .
+  ?item eg:itemCategory {category} . ?e eg:hasAid ?item . {CURATED}
   OPTIONAL {{ ?e eg:earliest ?early }}
 }}
 ORDER BY (IF(BOUND(?early), 0, 1)) ?early STR(?e)
@@ -126,7 +126,7 @@ LIMIT {int(limit)}"""
 def category_counts(category: NamedNode) -> str:
     """How many aid items fall in the category, and in how many events."""
     return f"""{PROLOGUE}SELECT (COUNT(DISTINCT ?item) AS ?items) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
-  ?item eg:itemCategory {category} . ?e eg:hasAid ?item .
+  ?item eg:itemCategory {category} . ?e eg:hasAid ?item . {CURATED}
 }}"""
 
 

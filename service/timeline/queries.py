@@ -22,6 +22,9 @@ from service.timeline.filters import Cursor, EventFilter
 
 PROLOGUE = sparql_prologue()
 ROLES = ("eg:agent", "eg:recipient", "eg:participant", "sem:hasPlace")
+# The curated view: an extracted event that a correction replaced or rejected is left out
+# (docs/curation.md). A hash anti-join against the few superseded events, not a lookup per event.
+CURATED = "MINUS { ?e eg:supersededBy ?supersededBy }"
 
 
 def date_term(day: date) -> str:
@@ -54,19 +57,22 @@ def filter_block(f: EventFilter, document: NamedNode | None, *, led: bool = Fals
     over the whole store (100-1000x slower); ``FILTER(?x IN (...))``, a filter inside each union
     branch and plain sequence paths stay lookups on the candidate events.
     """
-    parts = []
+    parts = [CURATED]
     if f.types:
         # A subquery is evaluated on its own and hash-joined: one read of the type's events
         # instead of a lookup per candidate (10-40x faster, measured); constants, not FILTER IN,
         # or it reads every rdf:type triple of the store.
         classes = " UNION ".join(f"{{ ?e a {EVENT_CLASSES[t]} }}" for t in f.types)
         parts.append(f"{{ SELECT ?e WHERE {{ {classes} }} }}")
-    if f.actors and not (led and document is None):
+    if f.actors and not (led and document is None and f.matches is None):
         actors = ", ".join(str(NamedNode(a)) for a in f.actors)
         parts.append(f"FILTER EXISTS {{ ?e {'|'.join(ROLES)} ?actor FILTER(?actor IN ({actors})) }}")
     if document is not None and not led:
         parts.append(f"?e prov:wasDerivedFrom {document} .")
-    if f.q:
+    if f.q and f.matches is not None:  # the text index's events: they lead, or each candidate is checked
+        if not (led and document is None):
+            parts.append(f"FILTER(?e IN ({', '.join(str(NamedNode(m)) for m in f.matches)}))")
+    elif f.q:  # no usable index: the scan
         match = f"FILTER(CONTAINS(LCASE(STR(?text)), {search_term(f.q)}))"
         branches = (
             "eg:evidence/eg:sentence",
@@ -78,10 +84,34 @@ def filter_block(f: EventFilter, document: NamedNode | None, *, led: bool = Fals
     return "\n  ".join(parts)
 
 
+def matched_query(events: list[NamedNode], f: EventFilter, document: NamedNode | None) -> str:
+    """Which of ``events`` (found by the text index) exist and pass the filter's other parts.
+
+    The events lead (``VALUES``); a type is a test on each (``FILTER IN``), not the subquery the
+    windows use, which would read every event of the type.
+    """
+    parts = [f"VALUES ?e {{ {terms(events)} }}", "?e a sem:Event ."]
+    if f.types:
+        classes = ", ".join(str(EVENT_CLASSES[t]) for t in f.types)
+        parts.append(f"?e a ?cls FILTER(?cls IN ({classes}))")
+    if f.actors:
+        actors = ", ".join(str(NamedNode(a)) for a in f.actors)
+        parts.append(f"FILTER EXISTS {{ ?e {'|'.join(ROLES)} ?actor FILTER(?actor IN ({actors})) }}")
+    if document is not None:
+        parts.append(f"?e prov:wasDerivedFrom {document} .")
+    parts.append(CURATED)
+    body = "\n  ".join(parts)
+    return f"""{PROLOGUE}SELECT DISTINCT ?e WHERE {{
+  {body}
+}}"""
+
+
 def lead(f: EventFilter, document: NamedNode | None) -> str | None:
-    """The pattern to start from when the filter names a document or actors: their few events."""
+    """The pattern to start from when the filter names a document, found text or actors: their few events."""
     if document is not None:
         return f"?e prov:wasDerivedFrom {document} ."
+    if f.q and f.matches is not None:
+        return f"VALUES ?e {{ {terms(NamedNode(m) for m in f.matches)} }}"
     if f.actors:
         return " UNION ".join(
             f"{{ ?e {p} {NamedNode(a)} }}" for a in f.actors for p in ("sem:hasActor", "sem:hasPlace")

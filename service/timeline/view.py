@@ -128,6 +128,7 @@ def window_view(finder: Finder, f: EventFilter, limit: int) -> dict[str, Any]:
     month), ``day`` (those known to the day) or ``none`` (then ``histogram`` counts them).
     """
     start, end = _check(f)
+    f = finder.resolve(f)  # the words of q: the events the text index finds, when it can
     months = list(months_between(start, end))
     out: dict[str, Any] = {"window": {"start": start.isoformat(), "end": end.isoformat()}, "limit": limit}
     level = "month" if len(months) <= MAX_HISTOGRAM_MONTHS else "year"

@@ -12,6 +12,7 @@ from flask import Flask
 from service import __version__
 from service.config import Settings, from_env
 from service.rdf.iris import Iris
+from service.search import index_for
 from service.sparql.evaluator import open_evaluator, worker_count
 from service.sparql.served import ServedStore
 from service.store import Store, open_configured
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         iris=Iris(settings.base_iri),
         version=__version__,
         evaluator=evaluator,
+        search=index_for(settings, raw.location),
     )
     app.extensions["eventgraph"] = runtime
     errors.init_app(app)
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
 
 def _register_blueprints(app: Flask) -> None:
-    from service.web import api, assets, graph_store, ingest, pages, queries, sparql, timeline
+    from service.web import api, assets, curation, graph_store, ingest, pages, queries, sparql, timeline
 
-    for module in (assets, sparql, graph_store, resources, ingest, api, queries, pages, timeline):
+    for module in (assets, sparql, graph_store, resources, ingest, api, curation, queries, pages, timeline):
         app.register_blueprint(module.bp)
+    app.register_blueprint(curation.pages_bp)

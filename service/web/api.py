@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
+from service.curation import openapi as curation_openapi
 from service.errors import UserError
 from service.timeline import documents, export, openapi
 from service.timeline.actors import find_actors
@@ -42,7 +43,7 @@ def _filter(args: dict[str, list[str]]) -> EventFilter:
 
 def _finder() -> Finder:
     rt = runtime()
-    return Finder(rt.store, rt.iris)
+    return Finder(rt.store, rt.iris, rt.search)
 
 
 def _next_link(cursor: str | None) -> str | None:
@@ -57,11 +58,13 @@ def _next_link(cursor: str | None) -> str | None:
 def events() -> Response:
     """A page of events matching the filters."""
     args = _args()
-    page = _finder().page(_filter(args), parse_limit(args), parse_cursor(args))
+    finder, f = _finder(), _filter(args)
+    page = finder.page(f, parse_limit(args), parse_cursor(args))
     window = {"start": page.start.isoformat(), "end": page.end.isoformat()} if page.start and page.end else None
-    return jsonify(
-        {"events": page.events, "next": page.next, "window": window, "links": {"next": _next_link(page.next)}}
-    )
+    body: dict[str, Any] = {"events": page.events, "next": page.next, "window": window}
+    if f.q:  # how the words were looked up: the text index (ranked when no window is given), or a scan
+        body["search"] = {"index": finder.search_note is None, "note": finder.search_note}
+    return jsonify(body | {"links": {"next": _next_link(page.next)}})
 
 
 @bp.get("/timeline")
@@ -146,5 +149,5 @@ def export_timelinejs() -> Response:
 
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
-    """The OpenAPI description."""
-    return jsonify(openapi.describe(runtime().version))
+    """The OpenAPI description, the curation endpoints included."""
+    return jsonify(curation_openapi.extend(openapi.describe(runtime().version)))

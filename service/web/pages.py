@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from service.model import EVENT_TYPES
+from service.search import highlight
 from service.timeline.documents import get_document, list_documents
+from service.timeline.filters import MAX_QUERY_CHARS
 from service.timeline.labels import type_label
 from service.web.runtime import runtime
 
@@ -31,6 +33,13 @@ FAVICON = base64.b64decode(
 @bp.app_template_filter("type_label")
 def _type_label(name: str) -> str:
     return type_label(name)
+
+
+@bp.app_template_filter("marked")
+def _marked(text: str, words: str | None) -> list[tuple[str, bool]]:
+    """(piece, matched) of a document's text for ``words``: the template wraps matched pieces in
+    ``<mark>``, every piece autoescaped."""
+    return highlight(text, words)
 
 
 @bp.app_template_filter("thousands")
@@ -62,7 +71,8 @@ def documents() -> str:
 def document(doc_id: str) -> str:
     """One document's text with its event mentions highlighted."""
     rt = runtime()
-    return render_template("document.html", doc=get_document(rt.store, rt.iris, doc_id))
+    words = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS] or None  # the search that led here, marked
+    return render_template("document.html", doc=get_document(rt.store, rt.iris, doc_id), q=words)
 
 
 @bp.get("/favicon.ico")

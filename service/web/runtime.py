@@ -15,6 +15,7 @@ from flask import Flask, current_app
 
 from service.config import Settings
 from service.rdf.iris import Iris
+from service.search import TextIndex
 from service.sparql.evaluator import Evaluator
 from service.sparql.stats import dataset_stats
 from service.store import Store
@@ -49,6 +50,7 @@ class Runtime:
     iris: Iris
     version: str
     evaluator: Evaluator
+    search: TextIndex | None = None  # the text index beside the store, when it has one
     _counts: GenerationCache[dict[str, int]] = field(init=False, repr=False)
     _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)
 
@@ -63,6 +65,12 @@ class Runtime:
     def stats(self) -> dict[str, Any]:
         """The dataset's figures for the landing page and /api/stats."""
         return self._figures.get(self.evaluator.generation)
+
+    def writing(self, what: str) -> None:
+        """Before a write the text index does not follow (a SPARQL update, a Graph Store write):
+        mark it stale, so that searches scan the store until `eventgraph search rebuild`."""
+        if self.search is not None:
+            self.search.mark_stale(f"{what} changed the store after it was built")
 
     def close(self) -> None:
         """Stop the query workers (the store is its opener's to close)."""

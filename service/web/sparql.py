@@ -90,6 +90,7 @@ def update(op: Operation) -> Response:
     store = rt.store
     check_length(op.text, rt.settings)
     text, added = rt.evaluator.plan_update(UpdateRequest(op, rt.settings, endpoint_url()), rt.settings.query_timeout)
+    rt.writing("a SPARQL update")  # the text index does not follow it: searches scan until it is rebuilt
     try:
         store.update(text)
     except QueryError as exc:

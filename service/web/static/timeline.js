@@ -421,17 +421,39 @@
       el("tbody", {}, aid.map(row))));
   }
 
+  // The words searched for (state.q), ignoring case, as <mark class="hit"> around text nodes: never HTML.
+  function hits(text) {
+    if (!state.q || !text) return [text];
+    const words = new RegExp(state.q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "giu");
+    const out = [];
+    let pos = 0;
+    for (const m of text.matchAll(words)) {
+      if (!m[0]) break;
+      if (m.index > pos) out.push(text.slice(pos, m.index));
+      out.push(el("mark", { class: "hit", text: m[0] }));
+      pos = m.index + m[0].length;
+    }
+    if (pos < text.length) out.push(text.slice(pos));
+    return out;
+  }
+
+  function withSearch(href) {
+    if (!state.q || !href) return href;
+    const [path, hash] = href.split("#");
+    return path + (path.includes("?") ? "&" : "?") + new URLSearchParams({ q: state.q }) + (hash ? "#" + hash : "");
+  }
+
   function evidence(ev) {
     const s = ev.sentence;
     const a = ev.offsets.trigger[0] - ev.offsets.sentence[0];
     const b = ev.offsets.trigger[1] - ev.offsets.sentence[0];
     const quote = el("blockquote", { class: "evidence t-" + ev.type });
-    if (a >= 0 && b > a && b <= s.length) quote.append(s.slice(0, a), el("mark", { class: "t-" + ev.type, text: s.slice(a, b) }), s.slice(b));
-    else quote.append(s);
+    if (a >= 0 && b > a && b <= s.length) quote.append(...hits(s.slice(0, a)), el("mark", { class: "t-" + ev.type }, hits(s.slice(a, b))), ...hits(s.slice(b)));
+    else quote.append(...hits(s));
     return el("div", {}, el("h3", { text: "Evidence" }), quote,
       el("p", { class: "muted small" }, "Confidence " + Math.round(ev.confidence * 100) + "%",
         ev.planned ? " · reported as planned, not yet done" : "",
-        " · from ", ev.links.document ? el("a", { href: localHref(ev.links.document), text: ev.document.title || ev.document.id }) : (ev.document.title || "")));
+        " · from ", ev.links.document ? el("a", { href: withSearch(localHref(ev.links.document)), text: ev.document.title || ev.document.id }) : (ev.document.title || "")));
   }
 
   function renderDetail(ev) {
@@ -457,7 +479,7 @@
       aidTable(ev.aid),
       evidence(ev),
       el("nav", { class: "links" },
-        ev.links.document ? el("a", { href: localHref(ev.links.document), text: "Read in the document" }) : null,
+        ev.links.document ? el("a", { href: withSearch(localHref(ev.links.document)), text: "Read in the document" }) : null,
         ev.document.iri ? el("a", { href: localHref(ev.document.iri), text: "The document's RDF" }) : null,
         el("a", { href: localHref(ev.links.rdf), text: "RDF of this event" }),
         el("a", { href: localHref(ev.links.editor), text: "SPARQL query about it" }),
@@ -467,7 +489,16 @@
     panel.hidden = false;
     app.classList.add("with-detail");
     timeline.redraw();
+    document.dispatchEvent(new CustomEvent("eventgraph:detail", { detail: ev })); // curation.js adds its controls
   }
+
+  // A correction was made (curation.js): draw the events again and show the event as it now is.
+  document.addEventListener("eventgraph:changed", async (e) => {
+    loaded = null;
+    await refresh(true);
+    refreshUndated();
+    await select((e.detail && e.detail.key) || "");
+  });
 
   function markSelection() {
     const ids = state.event ? items.getIds({ filter: (it) => it.key === state.event }) : [];

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from service.errors import UserError
-from service.model import ACTOR_KINDS, EVENT_TYPES, PRECISIONS, Actor, Aid, Event, Money, TimeSpan
+from service.model import ACTOR_KINDS, EVENT_TYPES, PRECISIONS, Actor, Aid, Event, TimeSpan
 
 OPERATIONS: tuple[str, ...] = (
     "reject",
@@ -224,15 +224,7 @@ def actor(data: dict[str, Any]) -> Actor:
 
 
 def aid(data: dict[str, Any]) -> Aid:
-    value = data.get("value")
-    return Aid(
-        item=data["item"],
-        category=data.get("category"),
-        quantity=data.get("quantity"),
-        unit=data.get("unit"),
-        value=Money(float(value["amount"]), value["currency"]) if value else None,
-        approximate=bool(data.get("approximate", False)),
-    )
+    return Aid.from_json(data)
 
 
 def span(data: dict[str, Any], basis: str = "curated") -> TimeSpan:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from waitress import wasyncore
@@ -86,10 +87,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.close()
 
 
-@pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
-    """A fresh page that fails the test on any dialog (an alert would mean injected script ran)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live_server)  # type: ignore[attr-defined]
+def watched_page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A fresh page whose dialogs (an alert would mean injected script ran) and script errors are kept in
+    ``page.dialogs`` and ``page.errors`` for the test to check; the browser context is closed after."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
     page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
@@ -97,6 +98,12 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    """A fresh page that fails the test on any dialog (an alert would mean injected script ran)."""
+    yield from watched_page(browser, live_server)
 
 
 @pytest.fixture(scope="session")

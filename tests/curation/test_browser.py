@@ -9,20 +9,14 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import watched_page
 from tests.curation.conftest import Api
 from tests.web.live import TOKEN
 
 
 @pytest.fixture
 def page(browser: Any, api: Api) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=api.url)
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    yield page
-    context.close()
+    yield from watched_page(browser, api.url)
 
 
 def _open(page: Any, key: str) -> None:

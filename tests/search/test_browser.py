@@ -15,7 +15,7 @@ from service.pipeline import ingest_paths
 from service.store import open_store
 from service.web import create_app
 from service.web.runtime import app_runtime
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, watched_page
 from tests.browser.test_timeline import clean, open_timeline
 from tests.conftest import SEEDS
 
@@ -39,14 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: object, server: str) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    yield page
-    context.close()
+    yield from watched_page(browser, server)
 
 
 def test_the_detail_panel_and_the_document_mark_the_words(page, server: str) -> None:  # noqa: ANN001

@@ -22,7 +22,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import tempfile
 import time
 from datetime import date, timedelta
@@ -106,25 +105,6 @@ def windows(store: Store, runs: int) -> list[tuple[date, date]]:
     ]
 
 
-def timed(name: str, calls: list[Any]) -> dict[str, float]:
-    """p50/p99 of calls without a warm-up call (for the scan, whose calls take seconds each)."""
-    times = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    result = {
-        "p50_ms": round(statistics.median(times), 2),
-        "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
-    }
-    print(
-        f"  {name:<48} p50 {result['p50_ms']:8.2f} ms   p99 {result['p99_ms']:8.2f} ms   ({len(times)} runs)",
-        flush=True,
-    )
-    return result
-
-
 class Lookup(Finder):
     """A Finder that finds a page's events but builds no event JSON for them: what the search
     itself costs (the JSON of 100 events costs the same however they were found)."""
@@ -148,9 +128,8 @@ def run(
         row["index lookup"] = measure("index: the first 100 events, no JSON", [partial(found.page, f, PAGE)] * runs)
         assert found.search_note is None, found.search_note
         if scan_runs:
-            row["scan lookup"] = timed(
-                "scan:  the first 100 events, no JSON", [partial(scanned.page, f, PAGE)] * scan_runs
-            )
+            calls = [partial(scanned.page, f, PAGE)] * scan_runs
+            row["scan lookup"] = measure("scan:  the first 100 events, no JSON", calls, warm=False)
         row["index page"] = measure("index: /api/events page of 100", [partial(indexed.page, f, PAGE)] * runs)
         row["index page 10"] = measure("index: /api/events page of 10", [partial(indexed.page, f, 10)] * runs)
         if check:  # the same events both ways, all of them (the index ranks them, the scan gives date order)
@@ -163,7 +142,7 @@ def run(
         row["index window"] = measure("index: /api/timeline, 30-day window", calls)
         if scan_runs:
             calls = [partial(window_view, plain, v, 500) for v in views[:scan_runs]]
-            row["scan window"] = timed("scan:  /api/timeline, 30-day window", calls)
+            row["scan window"] = measure("scan:  /api/timeline, 30-day window", calls, warm=False)
         out[kind] = row
     return out
 

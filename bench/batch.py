@@ -40,6 +40,7 @@ from pyoxigraph import RdfFormat, serialize
 from pyoxigraph import Store as OxStore
 
 from bench import corpus, report
+from bench.__main__ import bulk_load
 from service.batch.run import BATCH_SIZE, ingest_batch, load_shards
 from service.batch.shards import Entry, ShardIndex, index_path, shard_path, write_atomically
 from service.config import Settings
@@ -172,15 +173,6 @@ def ours(location: Path, run_dir: Path, indexes: list[ShardIndex]) -> tuple[floa
     return seconds, result.progress.hook_seconds
 
 
-def peer(location: Path, single: Path) -> float:
-    started = time.perf_counter()
-    store = OxStore(str(location))
-    store.bulk_load(path=str(single), format=RdfFormat.N_QUADS)
-    store.flush()
-    del store
-    return time.perf_counter() - started
-
-
 def bulk(work: Path, label: str, events: int, repeats: int, index: bool) -> dict[str, Any]:
     """``index`` False: the documents_written hook (the text index's refresh) is left out of the run."""
     import service.batch.run as driver
@@ -211,7 +203,7 @@ def _bulk(work: Path, label: str, events: int, repeats: int) -> dict[str, Any]:
                 times["index"].append(hook)
                 seconds = total - hook
             else:
-                seconds = peer(location, folder / "all.nq")
+                seconds = bulk_load(location, folder / "all.nq")
             times[name].append(seconds)
             store = OxStore.read_only(str(location))
             counts[name] = len(store)

@@ -18,7 +18,7 @@ from pyoxigraph import Literal, NamedNode
 
 from service.rdf.mapping import EVENT_CLASSES
 from service.rdf.namespaces import XSD, sparql_prologue
-from service.timeline.filters import Cursor, EventFilter
+from service.timeline.filters import Cursor, EventFilter, month_key
 
 PROLOGUE = sparql_prologue()
 ROLES = ("eg:agent", "eg:recipient", "eg:participant", "sem:hasPlace")
@@ -259,8 +259,26 @@ def _within(month: date) -> str:
 
 
 def within_month_query(months: list[date], start: date, end: date, f: EventFilter, document: NamedNode | None) -> str:
-    """Events inside one of ``months`` that overlap [start, end], with their dates."""
+    """Events inside one of ``months`` that overlap [start, end], with their dates.
+
+    When a document, found text or actors lead (:func:`lead`), their few events are read first and
+    an event is inside one month when its first and last month keys are the same one of
+    ``months``; otherwise each month's keys lead, minus the events that touch the month before or
+    after (checking a long list of found events on every event of the months instead, as a
+    ``FILTER IN``, cost seconds at a million events: measured).
+    """
     s, e = date_term(start), date_term(end)
+    first = lead(f, document)
+    if first is not None:
+        keys = ", ".join(str(Literal(month_key(m))) for m in months)
+        return f"""{PROLOGUE}SELECT ?e ?early ?late WHERE {{
+  {first}
+  ?e eg:earliest ?early ; eg:latest ?late . FILTER(?early <= {e} && ?late >= {s})
+  {filter_block(f, document, led=True)}
+  ?e eg:month ?k .
+}}
+GROUP BY ?e ?early ?late
+HAVING (MIN(?k) = MAX(?k) && MIN(?k) IN ({keys}))"""
     return f"""{PROLOGUE}SELECT DISTINCT ?e ?early ?late WHERE {{
   {" UNION ".join(_within(m) for m in months)}
   ?e eg:earliest ?early ; eg:latest ?late . FILTER(?early <= {e} && ?late >= {s})

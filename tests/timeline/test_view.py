@@ -51,6 +51,16 @@ def test_view_keeps_events_within_a_month_when_crowded(finder: Finder) -> None:
                            "2020-03-16/2020-03-16"]  # fmt: skip
 
 
+@pytest.mark.parametrize("led", [{"document": "doc-busy"}, {"actors": (f"{BASE}id/actor/Q956",)}])
+def test_a_crowded_window_led_by_a_document_or_actor_keeps_the_same_events(finder: Finder, led: dict) -> None:
+    # With a filter whose few events are read first, "inside one month" is decided from their month
+    # keys (one and the same key) rather than by the months' keys minus their neighbours'.
+    plain = view(finder, date(2020, 3, 1), date(2020, 3, 31), 4, types=("visit",))
+    body = view(finder, date(2020, 3, 1), date(2020, 3, 31), 4, types=("visit",), **led)
+    expected = ["2020-03-01/2020-03-31", "2020-03-02/2020-03-02", "2020-03-09/2020-03-09", "2020-03-16/2020-03-16"]
+    assert (body["drawn"], dates(body)) == (plain["drawn"], dates(plain)) == ("month", expected)
+
+
 def test_view_keeps_events_known_to_the_day_in_the_window(finder: Finder) -> None:
     body = view(finder, date(2020, 3, 5), date(2020, 3, 20), 2, types=("visit",))
     assert body["drawn"] == "day"

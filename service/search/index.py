@@ -42,16 +42,18 @@ from service.errors import QueryTimeout, UserError
 from service.rdf.namespaces import EG, PROV, RDFS, SEM, sparql_prologue
 from service.store import Store
 
-SCHEMA = "3"
+SCHEMA = "4"
 MIN_INDEXED_CHARS = 3  # a trigram: shorter words are matched by a scan of the index's tables
 SEPARATOR = "\x1f"
+RANKED_PAGE = 200  # events of a ranked search read at first (a page of /api/events and its checks)
+MAX_RANKED_PAGE = 5000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _EVIDENCE, _SENTENCE, _AID, _ITEM = EG.evidence.value, EG.sentence.value, EG.hasAid.value, EG.itemLabel.value
 _ACTOR, _PLACE, _LABEL = SEM.hasActor.value, SEM.hasPlace.value, RDFS.label.value
 _DERIVED, _CHECKSUM = PROV.wasDerivedFrom.value, EG.checksum.value
-_EARLIEST, _LATEST, _YEAR = EG.earliest.value, EG.latest.value, EG.year.value
-_READ = (_EVIDENCE, _SENTENCE, _AID, _ITEM, _ACTOR, _PLACE, _LABEL, _DERIVED, _EARLIEST, _LATEST, _YEAR)
+_EARLIEST, _LATEST, _YEAR, _MONTH = EG.earliest.value, EG.latest.value, EG.year.value, EG.month.value
+_READ = (_EVIDENCE, _SENTENCE, _AID, _ITEM, _ACTOR, _PLACE, _LABEL, _DERIVED, _EARLIEST, _LATEST, _YEAR, _MONTH)
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,7 +61,7 @@ CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL
 CREATE TABLE IF NOT EXISTS pending(iri TEXT PRIMARY KEY, pid INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, doc INTEGER NOT NULL,
-  earliest TEXT, latest TEXT, keyed INTEGER NOT NULL);
+  earliest TEXT, latest TEXT, keyed INTEGER NOT NULL, monthly INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS events_doc ON events(doc);
 CREATE TABLE IF NOT EXISTS nodes(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, doc INTEGER);
 CREATE INDEX IF NOT EXISTS nodes_doc ON nodes(doc);
@@ -123,7 +125,7 @@ class Match:
 class DocumentRows:
     """What one document puts into the index, read from the quads it is written with."""
 
-    events: dict[str, tuple[str | None, str | None, bool]] = field(default_factory=dict)  # iri → dates, keyed
+    events: dict[str, tuple[str | None, str | None, bool, bool]] = field(default_factory=dict)  # iri → dates, keys
     texts: dict[str, list[str]] = field(default_factory=dict)  # event → own texts
     links: set[tuple[str, str]] = field(default_factory=set)  # (event, node)
     local_labels: set[tuple[str, str]] = field(default_factory=set)  # (node, label) in the document's graph
@@ -139,9 +141,10 @@ def document_rows(quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> Documen
             found.setdefault(_value(q.subject), []).append(_value(q.object))
     rows = DocumentRows()
     evidence, aid, sentences, items = by[_EVIDENCE], by[_AID], by[_SENTENCE], by[_ITEM]
-    earliest, latest, years = by[_EARLIEST], by[_LATEST], by[_YEAR]
+    earliest, latest, years, months = by[_EARLIEST], by[_LATEST], by[_YEAR], by[_MONTH]
     for event in by[_DERIVED]:
-        rows.events[event] = (_first(earliest.get(event)), _first(latest.get(event)), event in years)
+        early, late = _first(earliest.get(event)), _first(latest.get(event))
+        rows.events[event] = (early, late, event in years, event in months)
         texts = [s for node in evidence.get(event, []) for s in sentences.get(node, [])]
         texts += [label for node in aid.get(event, []) for label in items.get(node, [])]
         rows.texts[event] = texts
@@ -156,6 +159,15 @@ def document_rows(quads: Iterable[Quad], shared: Iterable[Quad] = ()) -> Documen
         if q.predicate.value == _LABEL and _value(q.subject) in linked
     }
     return rows
+
+
+def _schema_of(conn: sqlite3.Connection) -> str | None:
+    """The schema an index file was written with (None for a new, empty file)."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet
+        return None
+    return None if row is None else str(row[0])
 
 
 def _alive(pid: int) -> bool:
@@ -205,23 +217,32 @@ def glob_pattern(words: str) -> str:
     return "*" + re.sub(r"([*?\[])", r"[\1]", words) + "*"
 
 
-_HIT = """hit(e, r) AS (
-  SELECT rowid, {own_rank} FROM own WHERE {own_match}
-  UNION ALL
-  SELECT links.event, {names_rank} FROM names JOIN links ON links.node = names.rowid WHERE {names_match})"""
+_OWN_HIT = "SELECT rowid, {own_rank} FROM own WHERE {own_match}"
+_NAMES_HIT = "SELECT links.event, {names_rank} FROM names JOIN links ON links.node = names.rowid WHERE {names_match}"
+_HIT = f"hit(e, r) AS (\n  {_OWN_HIT}\n  UNION ALL\n  {_NAMES_HIT})"
+_HIT_OWN = f"hit(e, r) AS (\n  {_OWN_HIT})"
 
 
-def _hits(short: bool, ranked: bool = True) -> str:
-    """The matching events (``e``) with their rank (``r``: BM25, lower is better; 0 when unranked).
+def _hits(short: bool, ranked: bool = True, *, one: bool = False, names: bool = True) -> str:
+    """The matching events (``e``) with their rank (``r``: BM25, lower is better; 0 when unranked);
+    with ``one``, only the event whose row id is ``:id``; without ``names``, only the events' own
+    texts (for words no actor's or place's name holds).
 
     Words shorter than a trigram are matched with GLOB over the texts, which ranks nothing."""
-    if short:
-        match = {"own_match": "own.text GLOB :q", "names_match": "names.text GLOB :q"}
-    else:
-        match = {"own_match": "own MATCH :q", "names_match": "names MATCH :q"}
+    match = {"own_match": "own.text GLOB :q" if short else "own MATCH :q", "names_match": _names_match(short)}
+    if one:
+        match = {
+            "own_match": match["own_match"] + " AND own.rowid = :id",
+            "names_match": match["names_match"] + " AND links.event = :id",
+        }
+    template = _HIT if names else _HIT_OWN
     if ranked and not short:
-        return _HIT.format(own_rank="bm25(own)", names_rank="bm25(names)", **match)
-    return _HIT.format(own_rank="0.0", names_rank="0.0", **match)
+        return template.format(own_rank="bm25(own)", names_rank="bm25(names)", **match)
+    return template.format(own_rank="0.0", names_rank="0.0", **match)
+
+
+def _names_match(short: bool) -> str:
+    return "names.text GLOB :q" if short else "names MATCH :q"
 
 
 class TextIndex:
@@ -237,6 +258,15 @@ class TextIndex:
         if write:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if _schema_of(conn) not in (None, SCHEMA):
+                # Built by another version, in tables this one cannot write: start it again empty
+                # (it is derived from the store); it is not complete until `search rebuild`.
+                conn.close()
+                for old in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                    old.unlink(missing_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                conn.executescript(_TABLES)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '0')")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_TABLES)
@@ -425,8 +455,11 @@ class TextIndex:
         first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM events").fetchone()[0]
         ids = {iri: first + i for i, iri in enumerate(rows.events)}
         conn.executemany(
-            "INSERT INTO events(id, iri, doc, earliest, latest, keyed) VALUES (?, ?, ?, ?, ?, ?)",
-            [(ids[iri], iri, doc, early, late, int(keyed)) for iri, (early, late, keyed) in rows.events.items()],
+            "INSERT INTO events(id, iri, doc, earliest, latest, keyed, monthly) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (ids[iri], iri, doc, early, late, int(keyed), int(monthly))
+                for iri, (early, late, keyed, monthly) in rows.events.items()
+            ],
         )
         conn.executemany(
             "INSERT INTO own(rowid, text) VALUES (?, ?)", [(ids[iri], _joined(rows.texts[iri])) for iri in rows.events]
@@ -539,8 +572,8 @@ class TextIndex:
         """The events whose texts contain ``words`` (case-insensitive): in a window [start, end],
         those it can draw (with year keys) overlapping it, by sort key (the later of the earliest
         day and ``start``) and IRI, after ``after``; without one, by relevance (BM25, best first;
-        ties by IRI), after the event ``after`` names. ``undated`` keeps only the events without
-        year keys.
+        ties in the order the index holds the events), after the event ``after`` names.
+        ``undated`` keeps only the events without year keys.
 
         :raises QueryTimeout: past the time limit.
         """
@@ -562,17 +595,74 @@ ORDER BY k, ev.iri"""
             for iri, key in self._rows(sql, params):
                 yield Match(iri, date.fromisoformat(key))
             return
-        only = "WHERE NOT ev.keyed" if undated else ""
-        sql = f"""WITH {_hits(short)}
-SELECT ev.iri, MIN(h.r) AS r FROM hit h JOIN events ev ON ev.id = h.e {only}
-GROUP BY h.e ORDER BY r, ev.iri"""
-        rows = self._rows(sql, params)
+        yield from self._ranked(short, params, undated, after)
+
+    def _ranked(self, short: bool, params: dict[str, Any], undated: bool, after: Match | None) -> Iterator[Match]:
+        """The matching events best first, read a page at a time: each page is the best ``n`` after
+        the last one's (rank, row id), so a page of a common word's results sorts no more than
+        that page (the rank itself is computed for every match, by FTS5)."""
+        undated_join = "JOIN events ev ON ev.id = hit.e AND NOT ev.keyed" if undated else ""
+        # An event matches once by its own texts; twice only when names match too (then its best rank).
+        named = bool(list(self._rows(f"SELECT 1 FROM names WHERE {_names_match(short)} LIMIT 1", params)))
+        best = (
+            f"SELECT hit.e, MIN(hit.r) FROM hit {undated_join} GROUP BY hit.e"
+            if named
+            else (f"SELECT hit.e, hit.r FROM hit {undated_join}")
+        )
+        sql = f"""WITH {_hits(short, names=named)},
+best(e, r) AS ({best})
+SELECT t.e, t.r, ev.iri FROM (
+  SELECT e, r FROM best WHERE :first OR r > :lr OR (r = :lr AND e > :le) ORDER BY r, e LIMIT :n
+) t JOIN events ev ON ev.id = t.e ORDER BY t.r, t.e"""
+        page = {"first": 1, "lr": 0.0, "le": 0, "n": RANKED_PAGE}
         if after is not None:
-            for iri, _ in rows:
-                if iri == after.iri:
-                    break
-        for iri, _ in rows:
-            yield Match(iri)
+            position = self._position(short, params, after.iri)
+            if position is None:
+                return
+            page |= {"first": 0, "lr": position[0], "le": position[1]}
+        while True:
+            rows = list(self._rows(sql, params | page))
+            for e, r, iri in rows:
+                yield Match(str(iri))
+                page |= {"first": 0, "lr": r, "le": e}
+            if len(rows) < page["n"]:
+                return
+            page["n"] = min(int(page["n"]) * 4, MAX_RANKED_PAGE)
+
+    def _position(self, short: bool, params: dict[str, Any], iri: str) -> tuple[float, int] | None:
+        """(rank, row id) of the event ``iri`` among the matches, or None when it is not one."""
+        rows = list(self._rows("SELECT id FROM events WHERE iri = :iri", {"iri": iri}))
+        if not rows:
+            return None
+        found = list(self._rows(f"WITH {_hits(short, one=True)} SELECT MIN(r) FROM hit", params | {"id": rows[0][0]}))
+        if not found or found[0][0] is None:
+            return None
+        return float(found[0][0]), int(rows[0][0])
+
+    def keyed_matches(self, words: str, months: tuple[date, date] | None, years: tuple[date, date]) -> Iterator[str]:
+        """The events holding ``words`` that a window's key reads can find, unordered: those with
+        month keys whose interval overlaps ``months`` (first and last day of the window's months;
+        None when the window is read by year keys), and the others with year keys whose interval
+        overlaps ``years`` (the window's whole years) — the store's ``eg:month``/``eg:year``
+        keys are exactly the months and years an interval touches.
+
+        :raises QueryTimeout: past the time limit.
+        """
+        needle = words.lower()
+        if not needle or _CONTROL.search(needle):
+            return
+        short = len(needle) < MIN_INDEXED_CHARS
+        params: dict[str, Any] = {"q": glob_pattern(needle) if short else fts_string(needle)}
+        params |= {"ys": years[0].isoformat(), "ye": years[1].isoformat()}
+        by_month = ""
+        if months is not None:
+            params |= {"ms": months[0].isoformat(), "me": months[1].isoformat()}
+            by_month = "AND (NOT ev.monthly OR (ev.earliest <= :me AND ev.latest >= :ms))"
+        sql = f"""WITH {_hits(short, ranked=False)}
+SELECT ev.iri FROM (SELECT DISTINCT e FROM hit) h JOIN events ev ON ev.id = h.e
+WHERE ev.keyed AND ev.earliest <= :ye AND ev.latest >= :ys {by_month}"""
+        for (iri,) in self._rows(sql, params):
+            yield str(iri)
 
     def _rows(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         conn = self._connect()

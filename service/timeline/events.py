@@ -8,6 +8,7 @@ have neither and are listed after the dated ones when no date window is asked fo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import islice
@@ -82,12 +83,20 @@ class Finder:
         index = self.indexed(f)
         if index is None or f.matches is not None:
             return f
-        # Whole years around the window: the queries count by month and year keys, a superset here.
-        start = date(f.start.year, 1, 1) if f.start and f.end else None
-        end = date(f.end.year, 12, 31) if f.start and f.end else None
+        if f.start and f.end:
+            # What the window's key reads can find: month keys touching its months (when it is
+            # read by months), year keys touching its years (the events too long for months).
+            months = list(months_between(f.start, f.end))
+            by_month = (months[0], next_month(months[-1]) - timedelta(days=1)) if months else None
+            if len(months) > MAX_HISTOGRAM_MONTHS:
+                by_month = None
+            years = (date(f.start.year, 1, 1), date(f.end.year, 12, 31))
+            iris: Iterator[str] = index.keyed_matches(f.q or "", by_month, years)
+        else:
+            iris = (m.iri for m in index.search(f.q or "", undated=f.undated))
         found: list[str] = []
-        for m in index.search(f.q or "", start=start, end=end, undated=f.undated):
-            found.append(m.iri)
+        for iri in iris:
+            found.append(iri)
             if len(found) > MAX_MATCHES:
                 raise UserError(
                     f"q={f.q!r} matches more than {MAX_MATCHES:,} events here: use more words, a shorter window "

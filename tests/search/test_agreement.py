@@ -8,8 +8,14 @@ equal, not just close; only the order differs where no window is given (relevanc
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
+from service import __version__
+from service.documents import read_bytes
+from service.model import TimeSpan
+from service.pipeline import documents_written, extract_document
+from service.rdf.mapping import document_quads
 from service.search import TextIndex
 from service.timeline.events import Finder
 from service.timeline.filters import EventFilter
@@ -156,3 +162,64 @@ def contents(index: TextIndex) -> dict[str, object]:
         }
     finally:
         conn.close()
+
+
+LONG_DOCUMENT = """Japan and Kenya review years of cooperation
+
+NAIROBI, 12 March 2020 - Japan provided 40,000 masks and medical supplies to Kenya through its aid agency.
+The Japanese government donated masks and ventilators to hospitals in Mombasa. Japan delivered masks to Nairobi.
+Kenya received masks and gloves from Japan. Japan sent masks to Kisumu. Japan gave masks to Kenya's schools.
+"""
+
+# (earliest, latest): one within a month, one across a year's end, intervals just within and just past the
+# 24 months that get month keys, one past ten years (no keys at all).
+SPANS = [
+    (date(2019, 12, 3), date(2019, 12, 3)),
+    (date(2019, 12, 20), date(2020, 1, 10)),
+    (date(2018, 2, 1), date(2020, 1, 31)),
+    (date(2017, 11, 15), date(2020, 2, 1)),
+    (date(2016, 6, 1), date(2019, 3, 31)),
+    (date(2008, 1, 1), date(2020, 12, 31)),
+]
+
+
+def test_short_and_long_windows_agree_with_the_scan_for_events_of_every_length(seeded_index: Indexed) -> None:
+    """The index narrows a window's candidates to the events its month and year keys reach:
+    month-keyed events overlapping the window's months, longer ones overlapping its years. Events
+    of every length (a day, across a year's end, just within and past the 24 months that get month
+    keys, past ten years) and windows of every shape are drawn and counted as the scan draws them."""
+    settings, iris = seeded_index.settings, seeded_index.iris
+    document = read_bytes(LONG_DOCUMENT.encode(), name="long.txt", media_type="text/plain", max_bytes=1 << 20)
+    extraction = extract_document(document, settings)
+    assert len(extraction.events) >= len(SPANS)
+    events = tuple(replace(e, date=TimeSpan(a, b, "day")) for e, (a, b) in zip(extraction.events, SPANS, strict=False))
+    extraction = replace(extraction, events=events[: len(SPANS)])
+    quads, shared = document_quads(extraction, iris, __version__)
+    graph = iris.document_graph(extraction.document.id)
+    seeded_index.store.replace_graph(graph, quads, shared)
+    documents_written(seeded_index.store, settings, [graph])
+    windows = [
+        (date(2019, 12, 1), date(2019, 12, 31)),
+        (date(2019, 12, 15), date(2020, 1, 14)),
+        (date(2020, 1, 5), date(2020, 2, 3)),
+        (date(2018, 1, 20), date(2018, 2, 19)),
+        (date(2017, 11, 1), date(2017, 11, 30)),
+        (date(2016, 5, 1), date(2019, 4, 30)),  # 36 months: still read by month keys
+        (date(2016, 5, 1), date(2019, 5, 31)),  # 37 months: read by year keys
+        (date(2012, 1, 1), date(2012, 12, 31)),  # only the event past ten years spans it
+        (date(2020, 3, 1), date(2020, 6, 30)),
+    ]
+    drew = 0
+    for start, end in windows:
+        for word in ("masks", "japan", "the", "zzzzqx"):
+            f = EventFilter(q=word, start=start, end=end)
+            with_index, plain = Finder(seeded_index.store, iris, seeded_index.index), Finder(seeded_index.store, iris)
+            a, b = window_view(with_index, f, 500), window_view(plain, f, 500)
+            assert with_index.search_note is None
+            case = f"{word} {start}..{end}"
+            assert sorted(e["iri"] for e in a["events"]) == sorted(e["iri"] for e in b["events"]), case
+            assert (a["drawn"], a["histogram"]) == (b["drawn"], b["histogram"]), case
+            assert with_index.histogram(f) == plain.histogram(f), case
+            drew += len(a["events"])
+            assert agree(seeded_index, [word], start=start, end=end) >= 0
+    assert drew > 20  # the long events are drawn too: an agreement on nothing would prove nothing

@@ -5,6 +5,7 @@ time, and ranked by relevance."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,31 @@ def test_an_index_started_beside_a_store_that_holds_documents_is_partial(tmp_pat
         state = TextIndex(index_file).state()
         assert not state.usable and "only part of the store" in state.reason
         assert TextIndex(index_file).rebuild(store).documents == 2
+    finally:
+        store.close()
+
+
+def test_an_index_of_another_version_does_not_stop_an_ingest(tmp_path: Path) -> None:
+    # A store upgraded from a version whose index had other tables: the ingest goes on, the index is
+    # started again and says it needs a rebuild, and the rebuild makes it usable.
+    settings = Settings(store=str(tmp_path / "store"), base_iri="http://localhost:8000/")
+    index_file = Path(settings.store + ".search.sqlite")
+    with sqlite3.connect(index_file) as conn:
+        conn.executescript(
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('schema', '3'), ('complete', '1');"
+            "CREATE TABLE events(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, doc INTEGER NOT NULL,"
+            " earliest TEXT, latest TEXT, keyed INTEGER NOT NULL);"
+        )
+    store = open_store(settings.store)
+    try:
+        assert "another version" in TextIndex(index_file).state().reason
+        report = ingest_paths([SEEDS / "000_9bb7eb15379a1141.txt"], store, settings)
+        assert not report.refused and report.events > 0
+        state = TextIndex(index_file).state()
+        assert not state.usable and "eventgraph search rebuild" in state.reason
+        assert TextIndex(index_file).rebuild(store).usable
+        assert list(TextIndex(index_file).search("masks"))
     finally:
         store.close()
 
@@ -143,4 +169,45 @@ def test_relevance_puts_the_events_that_say_it_most_first(tmp_path: Path) -> Non
         ]
     index.put(doc.value, "1", quads)
     assert [m.iri for m in index.search("masks")] == ["urn:e2", "urn:e1"]
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_ranked_results_come_a_page_at_a_time_in_one_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ranked search reads its results a page at a time (the best n after the last page's rank and
+    row): pages of every size give the one order a full sort gives, each event once — also where an
+    event matches by its own text and by an actor's name — and resuming after any event continues it."""
+    import service.search.index as module
+
+    index = TextIndex(tmp_path / "ix.sqlite")
+    g, doc = NamedNode("urn:g"), NamedNode("urn:doc")
+    quads = [Quad(doc, EG.checksum, Literal("1"), g)]
+    for n in range(300):
+        iri = NamedNode(f"urn:e{n:03d}")
+        ev = NamedNode(f"urn:e{n:03d}/evidence")
+        words = " ".join(["masks"] * (n % 4) + ["other words"] * (n % 7))  # many ties of rank
+        quads += [Quad(iri, PROV.wasDerivedFrom, doc, g), Quad(iri, EG.evidence, ev, g)]
+        quads += [Quad(ev, EG.sentence, Literal(f"Event {n}: {words}."), g)]
+        if n % 5 == 0:  # an actor named for the word: the event matches twice
+            quads += [Quad(iri, SEM.hasActor, NamedNode("urn:masks-maker"), g)]
+    quads += [Quad(NamedNode("urn:masks-maker"), RDFS.label, Literal("The Masks Maker"), g)]
+    index.put(doc.value, "1", quads)
+    with sqlite3.connect(index.path) as conn:  # the full sort, by (best rank, row id)
+        expected = [
+            iri
+            for (iri,) in conn.execute(
+                "WITH hit(e, r) AS (SELECT rowid, bm25(own) FROM own WHERE own MATCH '\"masks\"' UNION ALL "
+                "SELECT links.event, bm25(names) FROM names JOIN links ON links.node = names.rowid "
+                "WHERE names MATCH '\"masks\"') SELECT ev.iri FROM (SELECT e, MIN(r) AS r FROM hit GROUP BY e) "
+                "JOIN events ev ON ev.id = e ORDER BY r, e"
+            )
+        ]
+    assert len(expected) == len(set(expected)) > 200
+    for first, most in ((200, 5000), (7, 20), (1, 1)):
+        monkeypatch.setattr(module, "RANKED_PAGE", first)
+        monkeypatch.setattr(module, "MAX_RANKED_PAGE", most)
+        assert [m.iri for m in index.search("Masks")] == expected
+        for at in (0, 1, 59, 60, 150, len(expected) - 2, len(expected) - 1):
+            after = module.Match(expected[at])
+            assert [m.iri for m in index.search("masks", after=after)] == expected[at + 1 :]
+    assert list(index.search("masks", after=module.Match("urn:nowhere"))) == []
     shutil.rmtree(tmp_path, ignore_errors=True)

@@ -241,6 +241,16 @@ def _hits(short: bool, ranked: bool = True, *, one: bool = False, names: bool = 
     return template.format(own_rank="0.0", names_rank="0.0", **match)
 
 
+def _lookup(words: str) -> tuple[bool, dict[str, Any]] | None:
+    """(shorter than a trigram, the bound parameters) of a search for ``words``; None when they
+    can match nothing (empty, or holding control characters)."""
+    needle = words.lower()
+    if not needle or _CONTROL.search(needle):
+        return None
+    short = len(needle) < MIN_INDEXED_CHARS
+    return short, {"q": glob_pattern(needle) if short else fts_string(needle)}
+
+
 def _names_match(short: bool) -> str:
     return "names.text GLOB :q" if short else "names MATCH :q"
 
@@ -577,11 +587,10 @@ class TextIndex:
 
         :raises QueryTimeout: past the time limit.
         """
-        needle = words.lower()
-        if not needle or _CONTROL.search(needle):
+        looked_up = _lookup(words)
+        if looked_up is None:
             return
-        short = len(needle) < MIN_INDEXED_CHARS
-        params: dict[str, Any] = {"q": glob_pattern(needle) if short else fts_string(needle)}
+        short, params = looked_up
         if start is not None and end is not None:
             params |= {"s": start.isoformat(), "end": end.isoformat()}
             cursor = ""
@@ -648,11 +657,10 @@ SELECT t.e, t.r, ev.iri FROM (
 
         :raises QueryTimeout: past the time limit.
         """
-        needle = words.lower()
-        if not needle or _CONTROL.search(needle):
+        looked_up = _lookup(words)
+        if looked_up is None:
             return
-        short = len(needle) < MIN_INDEXED_CHARS
-        params: dict[str, Any] = {"q": glob_pattern(needle) if short else fts_string(needle)}
+        short, params = looked_up
         params |= {"ys": years[0].isoformat(), "ye": years[1].isoformat()}
         by_month = ""
         if months is not None:

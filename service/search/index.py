@@ -697,12 +697,15 @@ _OTHER_EVENT_GRAPHS = (
     + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?e prov:wasDerivedFrom ?doc } "
     + "FILTER NOT EXISTS { GRAPH ?g { ?d eg:checksum ?sum } } }"
 )
-# Only the predicates the index reads (about a fifth of a document's quads), and the checksum.
+# Only the predicates the index reads (about a fifth of a document's quads), and the checksum. A
+# FILTER IN, not a second VALUES block: with one, Oxigraph read every quad of those predicates in
+# the whole store for each batch of graphs (50 graphs of a 31k-document store: 5.2 s against
+# 0.07 s), which made a rebuild quadratic in the store's size.
 _GRAPH_QUADS = (
     "SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} "
-    + "VALUES ?p {{ "
-    + " ".join(f"<{p}>" for p in (*_READ, _CHECKSUM))
-    + " }} }}"
+    + "FILTER(?p IN ("
+    + ", ".join(f"<{p}>" for p in (*_READ, _CHECKSUM))
+    + ")) }}"
 )
 _SHARED_LABELS = "SELECT ?g ?x ?label WHERE {{ VALUES ?x {{ {nodes} }} GRAPH ?g {{ ?x <" + _LABEL + "> ?label }} }}"
 

@@ -6,7 +6,7 @@ shipped gazetteer (so they carry Wikidata QIDs), some counted groups ("48 sister
 with quantities, units and values, and dates of every precision the extractor gives (day,
 month, year, range, open). The same generator serves two uses:
 
-* :func:`text_documents` — plain ``Document`` objects of about 3,000 words, for extraction;
+* :func:`text_documents` — plain ``Document`` objects of about 3,000 words (or as many as asked), for extraction;
 * :func:`extractions` — ``Extraction`` objects whose events are exactly the sentences written,
   with real character offsets, mapped to quads by ``service.rdf.mapping`` (:func:`quads`).
 
@@ -216,9 +216,11 @@ def _document(index: int, seed: int, events: int, words: int) -> Extraction:
     return Extraction(document, tuple(out))
 
 
-def text_documents(count: int, seed: int = SEED, words: int = WORDS) -> list[Document]:
-    """``count`` documents of about ``words`` words, for extraction."""
-    return [_document(i, seed, EVENTS_PER_DOCUMENT, words).document for i in range(count)]
+def text_documents(count: int, seed: int = SEED, words: int = WORDS) -> Iterator[Document]:
+    """``count`` documents of about ``words`` words, for extraction, with as many events a word as
+    the 3,000-word ones (40: a 220-word document has 3)."""
+    events = max(1, round(EVENTS_PER_DOCUMENT * words / WORDS))
+    return (_document(i, seed, events, words).document for i in range(count))
 
 
 def extractions(events: int, seed: int = SEED, per_document: int = EVENTS_PER_DOCUMENT) -> Iterator[Extraction]:

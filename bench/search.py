@@ -155,11 +155,21 @@ def main() -> None:
     parser.add_argument("--kinds", default="common,rare,nowhere", help="Which words to measure.")
     parser.add_argument("--no-check", action="store_true", help="Skip checking that both find the same events.")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "search.json")
+    parser.add_argument(
+        "--dir", type=Path, help="Keep the store and index in this folder, and reuse them when a run left them there."
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="eventgraph-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="eventgraph-bench-") as scratch:
+        tmp = args.dir or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
+        loaded = tmp / "loaded.json"
         store = open_store(str(Path(tmp) / "store"))
         index = TextIndex(Path(tmp) / "store.search.sqlite", timeout=600)
-        built = load(store, index, args.events)
+        if loaded.is_file() and json.loads(loaded.read_text())["events"] == args.events:
+            built = json.loads(loaded.read_text())["built"]
+        else:
+            built = load(store, index, args.events)
+            loaded.write_text(json.dumps({"events": args.events, "built": built}))
         size = index.path.stat().st_size + sum(
             p.stat().st_size for p in Path(tmp).glob("store.search.sqlite-*") if p.is_file()
         )

@@ -702,6 +702,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
     runtime = app_runtime(app)
     try:
         runtime.evaluator.start()  # the query workers are up before the first request
+        _say_search_state(settings, store)
         click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
         # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
         # closed, so the next start has no log to replay.
@@ -709,6 +710,18 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
         waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
     finally:
         runtime.close()
+
+
+def _say_search_state(settings: Settings, store: Store) -> None:
+    """One line when the text index cannot answer searches (missing after an upgrade, stale, partial):
+    they scan the store meanwhile, and the line names the command that mends it."""
+    from service.search import index_for
+
+    index = index_for(settings, store.location)
+    if index is not None:
+        state = index.state()
+        if not state.usable:
+            click.echo(f"search: {state.reason}; searches scan the store meanwhile", err=True)
 
 
 def _listen(host: str, port: int) -> socket.socket:

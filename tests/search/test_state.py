@@ -97,6 +97,41 @@ def test_an_index_of_another_version_does_not_stop_an_ingest(tmp_path: Path) -> 
         store.close()
 
 
+def test_serve_says_when_searches_will_scan(tmp_path: Path) -> None:
+    # After an upgrade (or a lost file) the index cannot answer: `serve` says so on start, naming the
+    # command that mends it, and says nothing once the index is usable.
+    from tests.reliability.conftest import child_env, free_port
+
+    settings = Settings(store=str(tmp_path / "store"), base_iri="http://localhost:8000/")
+    store = open_store(settings.store)
+    try:
+        ingest_paths([SEEDS / "000_9bb7eb15379a1141.txt"], store, settings)
+    finally:
+        store.close()
+
+    def started() -> str:
+        command = [sys.executable, "-m", "service", "serve", "--store", settings.store, "--port", str(free_port())]
+        proc = subprocess.Popen(command, env=child_env(), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        lines = []
+        try:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                lines.append(line)
+                if line.startswith("serving "):
+                    break
+            proc.terminate()
+            _, rest = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+        return "".join(lines) + rest
+
+    assert "search:" not in started()
+    Path(settings.store + ".search.sqlite").unlink()
+    said = started()
+    assert "search: the text index store.search.sqlite is missing: run `eventgraph search rebuild`" in said
+    assert "searches scan the store meanwhile" in said
+
+
 def test_writes_outside_the_ingest_are_read_back_by_the_batch_hook(seeded_index: Indexed) -> None:
     iris = seeded_index.iris
     graph, doc, event = iris.document_graph("extra"), iris.document("extra"), iris.event("extra", 0, 4, "visit")

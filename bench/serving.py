@@ -7,10 +7,13 @@ or cached answer carries a figure. Cases:
 * point lookup — ``DESCRIBE <event>`` on /sparql, rotating over up to 2,000 event IRIs (the
   Oxigraph server gets the same DESCRIBE on its /query);
 * ``/api/events/<key>`` — the JSON of one event, rotating the same way (no peer: it is ours);
-* timeline window — ``/api/timeline?start=…&end=…`` over two consecutive months, rotating over
-  every pair of months in the store (the peer gets the window as plain SPARQL);
-* the HTTP layer's overhead — p50 of one connection's point lookups against the same DESCRIBE in
-  process (pyoxigraph, N-Triples).
+* SPARQL window — the timeline's window as plain SPARQL (``bench/__main__.py``'s ``window_query``:
+  events touching two consecutive months, through the month keys), rotating over every pair of
+  months in the store, the same query on /sparql and on the Oxigraph server's /query;
+* timeline view — ``/api/timeline?start=…&end=…`` over the same pairs of months: the whole answer
+  the timeline page draws (several queries, JSON); no peer has it;
+* the HTTP layer's overhead — p50 of one connection's point lookups (wrk, and a Python client)
+  against the same DESCRIBE in process (pyoxigraph, N-Triples).
 
     python -m bench.serving --store /path/to/store [--peer-store /path/to/bulk-loaded/copy]
     python -m bench.serving --events 100000        # generate the corpus (bench/corpus.py) first
@@ -105,10 +108,12 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
     describe = _write([f"/sparql?query={quote(f'DESCRIBE <{e}>', safe='')}" for e in events], work / "describe.txt")
     peer_describe = _write([f"/query?query={quote(f'DESCRIBE <{e}>', safe='')}" for e in events], work / "pd.txt")
     api = _write([f"/api/events/{quote(e.rsplit('/', 1)[1], safe='')}" for e in events], work / "api.txt")
-    window = _write([f"/api/timeline?start={a}-01&end={_month_end(b)}" for a, b in pairs], work / "window.txt")
+    view = _write([f"/api/timeline?start={a}-01&end={_month_end(b)}" for a, b in pairs], work / "view.txt")
+    window = _write([f"/sparql?query={quote(window_query((a, b)), safe='')}" for a, b in pairs], work / "window.txt")
     peer_window = _write([f"/query?query={quote(window_query((a, b)), safe='')}" for a, b in pairs], work / "pw.txt")
     result: dict[str, Any] = {"lookups": len(events), "windows": len(pairs), "cases": {}}
     configs = [("waitress", "waitress", args.threads, 1), ("granian", "granian", args.granian_threads, 1)]
+    configs = [c for c in configs if c[0] in args.servers]
     if args.granian_processes > 1:
         configs.append((f"granian ×{args.granian_processes}, read-only", "granian", args.granian_threads,
                         args.granian_processes))  # fmt: skip
@@ -122,7 +127,7 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
                 base = ours.base
                 row: dict[str, Any] = {}
                 for case, targets in (("point lookup", describe), ("/api/events/<key>", api),
-                                      ("timeline window", window)):  # fmt: skip
+                                      ("SPARQL window", window), ("timeline view", view)):  # fmt: skip
                     for connections in args.connections:
                         row[f"{case}, {connections} connections"] = wrk_rotating(
                             base, targets, connections, args.seconds
@@ -136,7 +141,7 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
             finally:
                 ours.stop()
         row = {}
-        for case, targets in (("point lookup", peer_describe), ("timeline window", peer_window)):
+        for case, targets in (("point lookup", peer_describe), ("SPARQL window", peer_window)):
             for connections in args.connections:
                 row[f"{case}, {connections} connections"] = wrk_rotating(peer.base, targets, connections, args.seconds)
                 print("oxigraph", case, connections, row[f"{case}, {connections} connections"], flush=True)
@@ -159,7 +164,8 @@ def markdown(result: dict[str, Any], label: str) -> str:
         "| request, connections | server | requests/s | p50 ms | p99 ms | failed | ratio to the Oxigraph server |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for key in [k for k in cases["waitress"] if "connections" in k]:
+    first = next(iter(cases))
+    for key in [k for k in cases[first] if "connections" in k]:
         for name in cases:
             if key not in cases[name]:
                 continue
@@ -176,7 +182,12 @@ def markdown(result: dict[str, Any], label: str) -> str:
     lines.append(
         "| the same DESCRIBE in-process (pyoxigraph), p50 ms | " + " | ".join(f"{local:.3f}" for _ in names) + " |"
     )
-    lines.append("| HTTP layer's overhead, p50 ms | " + " | ".join(f"{v - local:.3f}" for v in seq) + " |")
+    lines.append(
+        "| HTTP layer's overhead (Python client), p50 ms | " + " | ".join(f"{v - local:.3f}" for v in seq) + " |"
+    )
+    one = [cases[n].get("point lookup, 1 connections", {}).get("p50_ms") for n in names]
+    lines.append("| point lookup, one connection (wrk), p50 ms | " + " | ".join(f"{v:.3f}" for v in one if v) + " |")
+    lines.append("| HTTP layer's overhead (wrk), p50 ms | " + " | ".join(f"{v - local:.3f}" for v in one if v) + " |")
     rss = [str(cases[n].get("peak rss MiB", "")) for n in names]
     lines.append("| peak memory (the server and its query workers), MiB | " + " | ".join(rss) + " |")
     return "\n".join(lines) + "\n"
@@ -199,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="also measure granian with this many processes, each over a read-only open (an experiment)",
     )
+    parser.add_argument("--servers", default="waitress,granian", help="which of waitress,granian to measure")
     parser.add_argument("--label", default=None)
     args = parser.parse_args(argv)
     args.connections = [int(c) for c in args.connections.split(",")]
+    args.servers = args.servers.split(",")
     if servers.wrk_available() is None:
         raise SystemExit("wrk is missing: `apt-get install wrk`")
     work = Path(tempfile.mkdtemp(prefix="eventgraph-serving-"))

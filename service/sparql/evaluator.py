@@ -31,10 +31,12 @@ from __future__ import annotations
 import atexit
 import io
 import logging
+import math
 import multiprocessing
 import os
 import pickle
 import queue
+import select
 import signal
 import sys
 import tempfile
@@ -54,7 +56,8 @@ from service.store import QueryResult, Store
 
 log = logging.getLogger(__name__)
 
-_HEAD, _CHUNK, _ERROR, _DONE, _PLAN = b"H", b"C", b"E", b"F", b"P"
+_HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE = b"H", b"C", b"E", b"F", b"P", b"W"
+WHOLE_MAX = 256 * 1024  # an answer up to this size travels as one frame (head and body): one wake-up, not three
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
 GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
 RECURSION_LIMIT = 50_000
@@ -347,24 +350,54 @@ def _checked(job: Job) -> Job:
     return job
 
 
+class _Answer:
+    """What a worker sends for one query: a small answer as one frame (head and body together, so
+    the server wakes once), a larger one as a head, chunks and an end, sent as they come."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.head: Head | None = None
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.streaming = False
+
+    def emit(self, head: Head) -> None:
+        self.head = head
+
+    def chunk(self, data: bytes) -> None:
+        if self.streaming:
+            self.conn.send_bytes(_CHUNK + data)
+            return
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size > WHOLE_MAX:
+            self.streaming = True
+            self.conn.send_bytes(_HEAD + pickle.dumps(self.head))
+            for part in self.parts:
+                self.conn.send_bytes(_CHUNK + part)
+            self.parts.clear()
+
+    def done(self) -> None:
+        if self.streaming:
+            self.conn.send_bytes(_DONE)
+            return
+        head = pickle.dumps(self.head)
+        self.conn.send_bytes(b"".join([_WHOLE, len(head).to_bytes(4, "big"), head, *self.parts]))
+
+
 def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> None:
-    sent: list[bool] = []
-
-    def head(value: Head) -> None:
-        conn.send_bytes(_HEAD + pickle.dumps(value))
-        sent.append(True)
-
     for attempt in range(1, READ_ATTEMPTS + 1):
+        answer = _Answer(conn)
         try:
             result = evaluate(opened.at(generation), job)
-            write_result(result, job, head, lambda data: conn.send_bytes(_CHUNK + data))
-            conn.send_bytes(_DONE)
+            write_result(result, job, answer.emit, answer.chunk)
+            answer.done()
             return
         except SyntaxError as exc:
             _send_error(conn, ("syntax", str(exc)))
             return
         except (OSError, RuntimeError) as exc:
-            if sent or isinstance(exc, BrokenPipeError | EOFError):
+            if answer.streaming or isinstance(exc, BrokenPipeError | EOFError):
                 raise OSError("the answer could not be sent") from exc
             # A compaction after a write removed files this snapshot was about to read: reopen
             # (the next snapshot names the files that replaced them) and try again.
@@ -386,10 +419,14 @@ class _Worker:
         self.process.start()
         child.close()
         self.idle_since = time.monotonic()
+        # One poll object per pipe, kept: Connection.poll builds a selector on every call.
+        self._poller = select.poll()
+        self._poller.register(self.conn.fileno(), select.POLLIN)
 
     def receive(self, deadline: float) -> bytes | None:
         """The next frame, or None when the deadline passes first."""
-        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+        wait_ms = math.ceil(max(0.0, deadline - time.monotonic()) * 1000)
+        if not self._poller.poll(wait_ms):
             return None
         return self.conn.recv_bytes()
 
@@ -541,6 +578,12 @@ class WorkerPool:
         while True:
             frame = self._frame(worker, deadline, timeout)
             tag, payload = frame[:1], frame[1:]
+            if tag == _WHOLE:  # a small answer in one frame: head length, head, body
+                size = int.from_bytes(payload[:4], "big")
+                head = pickle.loads(payload[4 : 4 + size])
+                spool.write(payload[4 + size :])
+                self._release(worker)
+                return head
             if tag == _HEAD:
                 head = pickle.loads(payload)
             elif tag == _CHUNK:

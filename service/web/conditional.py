@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from service.store.remote import RemoteStore
 from service.web.runtime import runtime
@@ -36,7 +36,7 @@ def init_app(app: Flask, store: object) -> None:
     def not_modified() -> Response | None:
         if not tagged or request.method not in _READS or _untagged_endpoint():
             return None
-        tag = current_tag()
+        tag = g.etag = current_tag()  # before the view: a write during it must not change the tag it gets
         named = _tags(request.headers.get("If-None-Match", ""))
         if tag in named or "*" in named:
             resp = Response(status=304)
@@ -49,7 +49,7 @@ def init_app(app: Flask, store: object) -> None:
         if request.method not in _READS or _untagged_endpoint() or resp.status_code != 200:
             return resp
         if tagged and "ETag" not in resp.headers:
-            _headers(resp, current_tag())
+            _headers(resp, g.get("etag") or current_tag())
         elif not tagged:
             resp.headers.setdefault("Cache-Control", "no-cache")
         return resp

@@ -177,3 +177,32 @@ def test_evaluator_stops_a_query_past_its_memory_limit_and_replaces_the_worker(d
         assert len(pool.pids()) == 2
     finally:
         pool.close()
+
+
+def test_evaluator_sends_a_small_answer_as_one_frame_and_streams_a_large_one(
+    pool: WorkerPool, disk_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames: list[bytes] = []
+    receive = evaluator._Worker.receive
+
+    def counted(self: evaluator._Worker, deadline: float) -> bytes | None:
+        frame = receive(self, deadline)
+        frames.append((frame or b"")[:1])
+        return frame
+
+    monkeypatch.setattr(evaluator._Worker, "receive", counted)
+    small = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    large = "SELECT ?s ?o ?t WHERE { ?s ?p ?o . ?t ?p ?u } ORDER BY ?s ?t LIMIT 6000"
+    for text, whole in ((small, True), (large, False)):
+        frames.clear()
+        stream = pool.run(Job(text, None, None, False, None, "json", "turtle", 10_000), 30)
+        data = b"".join(stream.chunks)
+        expected = disk_store.query(text)
+        rows = json.loads(data)["results"]["bindings"]
+        assert len(rows) == len(list(expected))  # type: ignore[arg-type]  # a SELECT: QuerySolutions
+        assert stream.length == len(data)
+        if whole:
+            assert frames == [b"W"] and len(data) <= evaluator.WHOLE_MAX
+        else:
+            assert len(data) > evaluator.WHOLE_MAX
+            assert frames[0] == b"H" and frames[-1] == b"F" and set(frames[1:-1]) == {b"C"}

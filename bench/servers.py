@@ -105,9 +105,11 @@ def eventgraph(
     server: str = "waitress",
     threads: int | None = None,
     processes: int = 1,
+    code: Path | None = None,
 ) -> Server:
     """``eventgraph serve`` (waitress) over ``store``; with ``server="granian"``, the same app under
-    granian (``bench/granian_serve.py``, ``processes`` worker processes)."""
+    granian (``bench/granian_serve.py``, ``processes`` worker processes). ``code``: the folder of
+    another version's source tree (e.g. ``git worktree add DIR REF``), served instead of this one."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTGRAPH_")}
     env["EVENTGRAPH_BASE_IRI"] = "http://localhost:8000/"
@@ -119,6 +121,9 @@ def eventgraph(
     if server == "granian":
         command = [sys.executable, "-m", "bench.granian_serve", "--store", store, "--port", str(port),
                    "--workers", str(processes)]  # fmt: skip
+    elif code is not None:
+        env["PYTHONPATH"] = str(code)
+        command = [sys.executable, "-m", "service", "serve", "--store", store, "--port", str(port)]
     else:
         command = [str(BIN / "eventgraph"), "serve", "--store", store, "--port", str(port)]
     proc = subprocess.Popen(
@@ -126,7 +131,7 @@ def eventgraph(
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=code or Path(__file__).resolve().parent.parent,
     )
     base = f"http://127.0.0.1:{port}"
     return _wait(Server(name, proc, base + "/sparql", base), base + "/api/stats")

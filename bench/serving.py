@@ -112,16 +112,21 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
     window = _write([f"/sparql?query={quote(window_query((a, b)), safe='')}" for a, b in pairs], work / "window.txt")
     peer_window = _write([f"/query?query={quote(window_query((a, b)), safe='')}" for a, b in pairs], work / "pw.txt")
     result: dict[str, Any] = {"lookups": len(events), "windows": len(pairs), "cases": {}}
-    configs = [("waitress", "waitress", args.threads, 1), ("granian", "granian", args.granian_threads, 1)]
+    configs: list[tuple[str, str, int | None, int, Path | None]] = [
+        ("waitress", "waitress", args.threads, 1, None),
+        ("granian", "granian", args.granian_threads, 1, None),
+    ]
     configs = [c for c in configs if c[0] in args.servers]
+    if args.before:  # an earlier version of the code, measured in the same run
+        configs.insert(0, ("waitress, before", "waitress", args.threads, 1, args.before))
     if args.granian_processes > 1:
         configs.append((f"granian ×{args.granian_processes}, read-only", "granian", args.granian_threads,
-                        args.granian_processes))  # fmt: skip
+                        args.granian_processes, None))  # fmt: skip
     peer = servers.oxigraph_server(peer_store)
     try:
-        for name, server, threads, processes in configs:
+        for name, server, threads, processes, code in configs:
             ours = servers.eventgraph(
-                f"eventgraph ({name})", str(store), server=server, threads=threads, processes=processes
+                f"eventgraph ({name})", str(store), server=server, threads=threads, processes=processes, code=code
             )
             try:
                 base = ours.base
@@ -211,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure granian with this many processes, each over a read-only open (an experiment)",
     )
     parser.add_argument("--servers", default="waitress,granian", help="which of waitress,granian to measure")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="the source tree of an earlier version (git worktree add DIR REF), served by waitress in the same run",
+    )
     parser.add_argument("--label", default=None)
     args = parser.parse_args(argv)
     args.connections = [int(c) for c in args.connections.split(",")]

@@ -9,7 +9,7 @@ and the bulk first load against pyoxigraph's own ``bulk_load`` of the same quads
   and ``ingest_batch`` on a LocalCluster of 1 and of 2 worker processes (as ``--workers N``).
   Wall-clock documents/s of the whole command (cluster start and loading included), each
   worker's own documents/s (from the shards' indexes), the shards loaded, and whether the three
-  stores hold the same quads (sorted N-Quads dumps compared). The 2-worker run's per-worker rate
+  stores hold the same quads (order-free digests compared). The 2-worker run's per-worker rate
   gives the million-document estimate (rate × workers, an extrapolation).
 * bulk first load — the corpus's quads at a size written as the workers write them (16
   documents a shard, N-Quads, with their indexes), then loaded into an empty store by the

@@ -134,7 +134,8 @@ def eventgraph(
         cwd=code or Path(__file__).resolve().parent.parent,
     )
     base = f"http://127.0.0.1:{port}"
-    return _wait(Server(name, proc, base + "/sparql", base), base + "/api/stats")
+    # Ready once a query is answered (/api/stats counts the whole store first: minutes at 1M events).
+    return _wait(Server(name, proc, base + "/sparql", base), base + "/sparql?query=ASK%7B%7D")
 
 
 def oxigraph_server(location: Path, *, writable: bool = False) -> Server:

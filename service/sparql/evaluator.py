@@ -259,7 +259,7 @@ class Remote:
 
 
 def _worker_main(conn: Connection, path: str | None, memory_mb: int) -> None:
-    """A worker's loop: receive (generation, task), answer with head, chunks and end, a plan, or an error."""
+    """A worker's loop: receive (generation, task), answer (one frame, or head, chunks and end), a plan or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
     # rdflib's grammar (the allowlist check) recurses per nesting level; queries nest up to
     # plan.MAX_NESTING levels. Should a parse still overflow, only this process dies.

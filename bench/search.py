@@ -165,8 +165,9 @@ def main() -> None:
         loaded = tmp / "loaded.json"
         store = open_store(str(Path(tmp) / "store"))
         index = TextIndex(Path(tmp) / "store.search.sqlite", timeout=600)
-        if loaded.is_file() and json.loads(loaded.read_text())["events"] == args.events:
-            built = json.loads(loaded.read_text())["built"]
+        kept = json.loads(loaded.read_text()) if loaded.is_file() else {}
+        if kept.get("events") == args.events:
+            built = kept["built"]
         else:
             built = load(store, index, args.events)
             loaded.write_text(json.dumps({"events": args.events, "built": built}))

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,9 @@ from service.errors import EventgraphError, StoreUnavailable
 from service.rdf.iris import Iris
 from service.sparql.conneg import DATASET_FORMAT_NAMES, FORMAT_NAMES
 from service.store import Store, open_configured
+
+if TYPE_CHECKING:
+    from service.search import TextIndex
 
 # Library errors that mean the input is at fault, not the program: a path that cannot be read or
 # written (or a full disk, a network that is down), a query or gold file that is not UTF-8, a gold
@@ -702,7 +705,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
     runtime = app_runtime(app)
     try:
         runtime.evaluator.start()  # the query workers are up before the first request
-        _say_search_state(settings, store)
+        _say_search_state(runtime.search)
         click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
         # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
         # closed, so the next start has no log to replay.
@@ -712,12 +715,9 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
         runtime.close()
 
 
-def _say_search_state(settings: Settings, store: Store) -> None:
-    """One line when the text index cannot answer searches (missing after an upgrade, stale, partial):
-    they scan the store meanwhile, and the line names the command that mends it."""
-    from service.search import index_for
-
-    index = index_for(settings, store.location)
+def _say_search_state(index: TextIndex | None) -> None:
+    """One line when the app's text index cannot answer searches (missing after an upgrade, stale,
+    partial): they scan the store meanwhile, and the line names the command that mends it."""
     if index is not None:
         state = index.state()
         if not state.usable:

@@ -7,7 +7,7 @@ import json
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
 
-from service.sparql.results import Head, Job, evaluate, write_result
+from service.sparql.results import SMALL_GRAPH, Head, Job, evaluate, write_result
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,24 @@ def test_results_dataset_choices(store: Store) -> None:
     assert n(job(count, default_graphs=(g,), named_graphs=())) == 50
     assert n(job(count, default_graphs=(), named_graphs=(g,))) == 0
     assert n(job(count.replace("WHERE", f"FROM <{g}> WHERE"), use_query_dataset=True)) == 50
+
+
+@pytest.mark.parametrize("name", ["turtle", "ntriples", "jsonld", "nquads"])
+def test_results_small_and_large_graphs_give_the_same_triples(name: str) -> None:
+    """A graph of up to SMALL_GRAPH triples is written in one pass, a larger one through the line
+    counter: either way every triple arrives, and the cap cuts only the larger one."""
+    fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
+           "nquads": RdfFormat.N_QUADS}[name]  # fmt: skip
+    big = Store()
+    big.extend(
+        Quad(NamedNode(f"http://ex/s{i // 3}"), NamedNode(f"http://ex/p{i % 3}"), Literal(f'value "{i}"\n'))
+        for i in range(SMALL_GRAPH * 3)
+    )
+    everything = {str(q.triple) for q in big}
+    cases = [(SMALL_GRAPH, 10_000, False), (SMALL_GRAPH + 1, 10_000, False), (SMALL_GRAPH * 3, 10_000, False),
+             (SMALL_GRAPH * 3, SMALL_GRAPH * 2, True)]  # fmt: skip
+    for limit, rows, truncated in cases:
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }} LIMIT {limit}"
+        head, data = run(big, job(query, rows=rows, graph=name))
+        got = {str(t.triple) if isinstance(t, Quad) else str(t) for t in parse(data, fmt)}
+        assert head.truncated is truncated and len(got) == min(limit, rows) and got <= everything

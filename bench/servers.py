@@ -118,6 +118,8 @@ def eventgraph(
         env["EVENTGRAPH_QUERY_WORKERS"] = str(workers)
     if threads:
         env["EVENTGRAPH_THREADS"] = str(threads)
+    if server != "granian" and processes > 1:
+        env["EVENTGRAPH_PROCESSES"] = str(processes)  # serve --processes N
     if server == "granian":
         command = [sys.executable, "-m", "bench.granian_serve", "--store", store, "--port", str(port),
                    "--workers", str(processes)]  # fmt: skip

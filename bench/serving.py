@@ -1,5 +1,7 @@
-"""Serving throughput of small reads: waitress against granian running the same Flask app, with
-the Oxigraph server as the peer in the same run.
+"""Serving throughput of small reads: ``eventgraph serve`` in one process and in several
+(``--processes N``), with the Oxigraph server as the peer in the same run (and, on request, the
+same Flask app under granian). Every server gets uncounted requests first (``--warmup``), so that
+none is measured on a cold page cache.
 
 Every request differs: wrk rotates over many request targets (``bench/rotate.lua``), so no ETag
 or cached answer carries a figure. Cases:
@@ -77,6 +79,14 @@ def wrk_rotating(base: str, targets: Path, connections: int, seconds: int) -> di
     return servers.wrk(base, connections, seconds, script=HERE / "rotate.lua", env={"WRK_PATHS": str(targets)})
 
 
+def warm_up(base: str, targets: tuple[Path, ...], seconds: int) -> None:
+    """Requests not counted, so that no server is measured on a cold page cache (the first one to
+    run would otherwise pay for reading the store from disk)."""
+    for listed in targets:
+        if seconds > 0:
+            wrk_rotating(base, listed, 8, seconds)
+
+
 def in_process_describe_ms(location: Path, events: list[str], runs: int) -> float:
     store = OxStore.read_only(str(location))
     times = []
@@ -112,13 +122,15 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
     window = _write([f"/sparql?query={quote(window_query((a, b)), safe='')}" for a, b in pairs], work / "window.txt")
     peer_window = _write([f"/query?query={quote(window_query((a, b)), safe='')}" for a, b in pairs], work / "pw.txt")
     result: dict[str, Any] = {"lookups": len(events), "windows": len(pairs), "cases": {}}
-    configs: list[tuple[str, str, int | None, int, Path | None]] = [
-        ("waitress", "waitress", args.threads, 1, None),
-        ("granian", "granian", args.granian_threads, 1, None),
-    ]
-    configs = [c for c in configs if c[0] in args.servers]
+    configs: list[tuple[str, str, int | None, int, Path | None]] = []
+    if "waitress" in args.servers:
+        configs.append(("1 process", "waitress", args.threads, 1, None))
+    if "processes" in args.servers:
+        configs.append((f"{args.processes} processes", "waitress", args.process_threads, args.processes, None))
+    if "granian" in args.servers:
+        configs.append(("granian", "granian", args.granian_threads, 1, None))
     if args.before:  # an earlier version of the code, measured in the same run
-        configs.insert(0, ("waitress, before", "waitress", args.threads, 1, args.before))
+        configs.insert(0, ("before, 1 process", "waitress", args.threads, 1, args.before))
     if args.granian_processes > 1:
         configs.append((f"granian ×{args.granian_processes}, read-only", "granian", args.granian_threads,
                         args.granian_processes, None))  # fmt: skip
@@ -130,6 +142,7 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
             )
             try:
                 base = ours.base
+                warm_up(base, (describe, window), args.warmup)
                 row: dict[str, Any] = {}
                 for case, targets in (("point lookup", describe), ("/api/events/<key>", api),
                                       ("SPARQL window", window), ("timeline view", view)):  # fmt: skip
@@ -146,6 +159,7 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
             finally:
                 ours.stop()
         row = {}
+        warm_up(peer.base, (peer_describe, peer_window), args.warmup)
         for case, targets in (("point lookup", peer_describe), ("SPARQL window", peer_window)):
             for connections in args.connections:
                 row[f"{case}, {connections} connections"] = wrk_rotating(peer.base, targets, connections, args.seconds)
@@ -215,7 +229,14 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="also measure granian with this many processes, each over a read-only open (an experiment)",
     )
-    parser.add_argument("--servers", default="waitress,granian", help="which of waitress,granian to measure")
+    parser.add_argument(
+        "--servers",
+        default="waitress,processes",
+        help="which of waitress (serve, 1 process), processes (serve --processes N), granian to measure",
+    )
+    parser.add_argument("--processes", type=int, default=2, help="N for the 'processes' server (serve --processes N)")
+    parser.add_argument("--process-threads", type=int, default=3, help="EVENTGRAPH_THREADS with --processes")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of uncounted requests per server and case")
     parser.add_argument(
         "--before",
         type=Path,

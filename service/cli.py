@@ -28,6 +28,7 @@ from service.store import Store, open_configured
 
 if TYPE_CHECKING:
     from service.search import TextIndex
+    from service.web.processes import Fleet
 
 # Library errors that mean the input is at fault, not the program: a path that cannot be read or
 # written (or a full disk, a network that is down), a query or gold file that is not UTF-8, a gold
@@ -638,6 +639,12 @@ def evaluate(ctx: click.Context, gold_dir: Path, as_json: bool, system_dir: Path
     help="The token itself: visible to every user in the process list, so prefer --token-file or EVENTGRAPH_TOKEN.",
 )
 @click.option("--query-timeout", envvar="EVENTGRAPH_QUERY_TIMEOUT", type=float, help="Seconds per query.")
+@click.option(
+    "--processes",
+    envvar="EVENTGRAPH_PROCESSES",
+    type=int,
+    help="Server processes on the port (default 1; the number of cores for the most reads a second).",
+)
 @click.option("--service-allow", multiple=True, metavar="URL", help="Endpoint a SERVICE clause may call (repeat).")
 @click.option("--base-iri", envvar="EVENTGRAPH_BASE_IRI", help="Base IRI of minted IRIs.")
 @click.option("--load", "load", multiple=True, type=PathOrUrl(), metavar="PATH|URL", help="Ingest first (repeat).")
@@ -651,11 +658,12 @@ def serve(
     token_file: Path | None,
     token: str | None,
     query_timeout: float | None,
+    processes: int | None,
     service_allow: tuple[str, ...],
     base_iri: str | None,
     load: tuple[Path | str, ...],
 ) -> None:
-    """Serve the SPARQL endpoint, the timeline and the API with waitress."""
+    """Serve the SPARQL endpoint, the timeline and the API with waitress (in --processes processes)."""
     from service.resources import missing_vendor_files, vendor_advice
 
     settings = settings_from(
@@ -665,11 +673,13 @@ def serve(
         port=port,
         token=_token(token, token_file),
         query_timeout=query_timeout,
+        processes=processes,
         service_allow=service_allow or None,
         base_iri=base_iri,
     )
     if missing := missing_vendor_files():
         raise click.ClickException(f"cannot serve the timeline and the SPARQL editor: {vendor_advice(missing)}")
+    _check_processes(settings)
     store = _open(settings)
     try:
         # The port is taken before anything is loaded or announced, so that a busy one is said at once.
@@ -701,18 +711,44 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
             click.echo(f"refused {outcome.origin}: {outcome.reason}", err=True)
         if report.skipped:
             click.echo(skipped_line(report.skipped), err=True)
-    app = create_app(settings, store=store)
-    runtime = app_runtime(app)
+    fleet = _fleet(settings, store, listener)
     try:
-        runtime.evaluator.start()  # the query workers are up before the first request
-        _say_search_state(runtime.search)
-        click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
-        # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
-        # closed, so the next start has no log to replay.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
+        app = create_app(settings, store=store, generation=fleet.generation if fleet else None)
+        runtime = app_runtime(app)
+        try:
+            runtime.evaluator.start()  # the query workers are up before the first request
+            _say_search_state(runtime.search)
+            if fleet is not None:
+                fleet.start(app, settings.threads)  # and the writes the reading processes pass on
+            processes = f" ({settings.processes} processes)" if fleet else ""
+            click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/{processes}", err=True)
+            # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
+            # closed, so the next start has no log to replay.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
+        finally:
+            runtime.close()
     finally:
-        runtime.close()
+        if fleet is not None:
+            fleet.stop()
+
+
+def _check_processes(settings: Settings) -> None:
+    """A one-line error, before anything is opened, for a --processes the store cannot take."""
+    if settings.processes < 1:
+        raise click.ClickException(f"--processes {settings.processes}: give 1 or more")
+    if settings.processes > 1 and (settings.store == ":memory:" or settings.store.startswith(("http://", "https://"))):
+        raise click.ClickException(
+            f"--processes {settings.processes} needs an embedded on-disk store (the processes share it): "
+            "serve a remote or in-memory store with --processes 1"
+        )
+
+
+def _fleet(settings: Settings, store: Store, listener: socket.socket) -> Fleet | None:
+    """The reading processes beside this one (``--processes N``), or None for one process."""
+    from service.web.processes import Fleet
+
+    return Fleet(settings, listener, settings.processes) if settings.processes > 1 else None
 
 
 def _say_search_state(index: TextIndex | None) -> None:

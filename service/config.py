@@ -90,6 +90,14 @@ class Settings:
         ),
     )
     threads: int = field(default=8, metadata=_meta("Worker threads of the WSGI server."))
+    processes: int = field(
+        default=1,
+        metadata=_meta(
+            "Server processes answering on the port (embedded on-disk store): one holds the store and takes "
+            "the writes, the others answer reads through query workers of their own and pass writes to it. "
+            "Set it to the number of cores for the most reads a second."
+        ),
+    )
     query_workers: int = field(
         default=0,
         metadata=_meta(

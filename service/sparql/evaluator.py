@@ -51,6 +51,7 @@ from typing import IO, Any, Protocol
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
 from service.limits import limit_address_space
+from service.sparql.generation import Generation, SharedGeneration
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
 from service.store import QueryResult, Store
 
@@ -130,14 +131,25 @@ class Evaluator(Protocol):
         """Stop every worker."""
 
 
-def open_evaluator(store: Store, workers: int, *, cap: int = 0, memory_mb: int = 0) -> Evaluator:
-    """A worker pool for an on-disk Oxigraph store; for a remote store, the remote store behind a
-    storeless pool that plans and checks; in-process for an in-memory store (tests)."""
+def open_evaluator(
+    store: Store,
+    workers: int,
+    *,
+    cap: int = 0,
+    memory_mb: int = 0,
+    generation: Generation | SharedGeneration | None = None,
+) -> Evaluator:
+    """A worker pool for an on-disk Oxigraph store (its generation shared with other server
+    processes when ``generation`` is a :class:`SharedGeneration`); for a remote store, the remote
+    store behind a storeless pool that plans and checks; in-process for an in-memory store (tests)."""
+    from service.store.elsewhere import Elsewhere
     from service.store.oxigraph import MEMORY, OxigraphStore
 
+    if isinstance(store, Elsewhere):  # another server process holds it: its workers open it read-only
+        return WorkerPool(store.location, workers, cap=cap, memory_mb=memory_mb, generation=generation)
     if isinstance(store, OxigraphStore):
         if store.location != MEMORY:
-            return WorkerPool(store.location, workers, cap=cap, memory_mb=memory_mb)
+            return WorkerPool(store.location, workers, cap=cap, memory_mb=memory_mb, generation=generation)
         log.warning("queries on an in-memory store run in the server process, without limits (tests only)")
         return InProcess(store)
     return Remote(store, WorkerPool(None, max(1, workers // 2), cap=cap, memory_mb=memory_mb))
@@ -473,12 +485,20 @@ class WorkerPool:
     extra worker stops once it has been idle for ``RETIRE_AFTER`` seconds (not at once: under a
     steady load, starting a process per query would cost more than the queries)."""
 
-    def __init__(self, path: str | None, size: int, *, cap: int = 0, memory_mb: int = 0) -> None:
+    def __init__(
+        self,
+        path: str | None,
+        size: int,
+        *,
+        cap: int = 0,
+        memory_mb: int = 0,
+        generation: Generation | SharedGeneration | None = None,
+    ) -> None:
         self.path = path
         self.size = max(1, size)
         self.cap = max(self.size, cap or 2 * self.size)
         self.memory_mb = memory_mb
-        self.generation = 0
+        self.counter = generation or Generation()
         self._context = multiprocessing.get_context("spawn")  # no fork: the server has threads
         # Last in, first out: the workers in use stay warm, and an extra one left idle long enough
         # (RETIRE_AFTER) is stopped by the reaper.
@@ -503,8 +523,12 @@ class WorkerPool:
         for thread in starting:
             thread.join()
 
+    @property
+    def generation(self) -> int:
+        return self.counter.value
+
     def invalidate(self) -> None:
-        self.generation += 1
+        self.counter.bump()
 
     def pids(self) -> list[int]:
         """The process ids of the live workers (for monitoring and tests)."""

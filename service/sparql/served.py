@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import IO
 
-from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results
+from pyoxigraph import NamedNode, Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from service.sparql.evaluator import Evaluator, WorkerPool
 from service.sparql.results import Job
 from service.store import QueryResult, Store, values_clause
+from service.store.elsewhere import Elsewhere
 
 INTERNAL_ROWS = 10_000_000  # reads the service builds bound their own size; this only stops runaways
 
@@ -99,9 +100,14 @@ class ServedStore:
             self._written()
 
     def graphs(self) -> list[str]:
+        if isinstance(self.inner, Elsewhere):  # a process that does not hold the store: ask a worker
+            rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+            return [row[0].value for row in rows]  # type: ignore[union-attr]  # a SELECT gives solutions
         return self.inner.graphs()
 
     def has_graph(self, graph: str) -> bool:
+        if isinstance(self.inner, Elsewhere):
+            return bool(self.query(f"ASK {{ GRAPH {NamedNode(graph)} {{ }} }}"))
         return self.inner.has_graph(graph)
 
     def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:

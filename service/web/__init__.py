@@ -7,6 +7,8 @@ It must not import the CLI.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask
 
 from service import __version__
@@ -14,17 +16,29 @@ from service.config import Settings, from_env
 from service.rdf.iris import Iris
 from service.search import index_for
 from service.sparql.evaluator import open_evaluator, worker_count
+from service.sparql.generation import SharedGeneration
 from service.sparql.served import ServedStore
 from service.store import Store, open_configured
 from service.web import conditional, errors, resources, security
 from service.web.runtime import Runtime
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    generation: SharedGeneration | None = None,
+    forward_to: str | None = None,
+) -> Flask:
     """Build the app: defaults → environment → ``settings``; ``store`` overrides ``settings.store``.
 
     The app owns its query workers (the evaluator): every read of the store, a client's query or
     one a view builds, runs in them. ``serve`` starts them early and closes them on exit.
+
+    One of several server processes over one store (``serve --processes N``) shares the store's
+    ``generation`` with the others; in those that do not hold the store (``store`` is
+    :class:`~service.store.elsewhere.Elsewhere`), the requests that write go to ``forward_to``, the
+    Unix socket of the process that does.
     """
     settings = settings or from_env()
     app = Flask(__name__)
@@ -36,6 +50,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         settings.query_workers or worker_count(settings.threads),
         cap=settings.query_workers_max,
         memory_mb=settings.query_memory_mb,
+        generation=generation,
     )
     runtime = Runtime(
         settings=settings,
@@ -44,7 +59,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=__version__,
         evaluator=evaluator,
         search=index_for(settings, raw.location),
+        epoch=generation.epoch if generation is not None else secrets.token_hex(4),
     )
+    if forward_to is not None:
+        from service.web.forward import Forward
+
+        # Writes can take long (an upload's extraction): the limit only stops a writer that hangs.
+        app.wsgi_app = Forward(app.wsgi_app, forward_to, timeout=max(600.0, 2 * settings.query_timeout))  # type: ignore[method-assign]
     app.extensions["eventgraph"] = runtime
     errors.init_app(app)
     security.init_app(app)

@@ -5,7 +5,8 @@ answered ``304 Not Modified`` before any view runs — no query is evaluated, no
 The tag is weak (``W/"…"``: the same answer may be compressed differently on the way) and covers what
 the answer depends on: the server's run (a random epoch: generations restart at 0 with the process), the
 store's generation (every write through this server bumps it, and the embedded store has no other
-writer: its lock keeps other processes out), the method-independent request target (path and query
+writer: its lock keeps other processes out; the server processes of one run share the epoch and the
+generation), the method-independent request target (path and query
 string) and the ``Accept`` header (``Vary: Accept``). ``Cache-Control: no-cache`` lets browsers and
 proxies keep the answer and ask again each time, which costs one 304.
 
@@ -16,7 +17,6 @@ Writes, the static files (Flask tags those itself) and answers other than 200 ar
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from flask import Flask, Response, g, request
 
@@ -24,7 +24,6 @@ from service.store.remote import RemoteStore
 from service.web.runtime import runtime
 
 _READS = frozenset({"GET", "HEAD"})
-_EPOCH = secrets.token_hex(4)
 
 
 def init_app(app: Flask, store: object) -> None:
@@ -57,16 +56,21 @@ def init_app(app: Flask, store: object) -> None:
 
 def current_tag() -> str:
     """The weak entity tag of the current request against the store's current generation."""
-    generation = runtime().evaluator.generation
+    rt = runtime()
     target = f"{request.full_path}\n{request.headers.get('Accept', '')}"
     digest = hashlib.blake2b(target.encode("utf-8"), digest_size=10).hexdigest()
-    return f'W/"{_EPOCH}-{generation}-{digest}"'
+    return f'W/"{rt.epoch}-{rt.evaluator.generation}-{digest}"'
 
 
 def _headers(resp: Response, tag: str) -> None:
-    resp.headers["ETag"] = tag
-    resp.headers["Cache-Control"] = "no-cache"
-    resp.vary.add("Accept")
+    headers = resp.headers
+    headers["ETag"] = tag
+    headers["Cache-Control"] = "no-cache"
+    vary = headers.get("Vary")
+    if vary is None:
+        headers["Vary"] = "Accept"
+    elif "accept" not in {v.strip().lower() for v in vary.split(",")} and vary.strip() != "*":
+        headers["Vary"] = f"{vary}, Accept"
 
 
 def _tags(header: str) -> set[str]:

@@ -51,6 +51,7 @@ class Runtime:
     version: str
     evaluator: Evaluator
     search: TextIndex | None = None  # the text index beside the store, when it has one
+    epoch: str = ""  # the run's part of every entity tag (shared by the server processes of one run)
     _counts: GenerationCache[dict[str, int]] = field(init=False, repr=False)
     _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)
 

@@ -1,0 +1,140 @@
+"""In a server process that does not hold the store (``serve --processes N``): pass the requests
+that write, or that read the store outside the query workers, to the process that holds it.
+
+That process listens on a Unix socket in the run's private folder (mode 0700) besides the public
+port. A forwarded request keeps its method, target, headers (``Host`` too, so links in the answer
+are the same) and body, streamed both ways; the answer comes back as the writing process gave it.
+Writes need the token there as anywhere: this process checks nothing and adds nothing.
+
+Forwarded: every method but GET, HEAD and OPTIONS (writes, and queries sent by POST), and the
+Graph Store Protocol (its reads dump graphs from the store itself).
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+PIECE = 64 * 1024
+_LOCAL = frozenset({"GET", "HEAD", "OPTIONS"})
+_STORE_PATHS = ("/graph-store", "/graph/")
+# Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are not passed on.
+_HOP = frozenset(
+    {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length"}
+)
+
+
+def forwarded(environ: Environ) -> bool:
+    """True when the request goes to the process that holds the store."""
+    if environ.get("REQUEST_METHOD", "GET") not in _LOCAL:
+        return True
+    return str(environ.get("PATH_INFO", "")).startswith(_STORE_PATHS)
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class Forward:
+    """WSGI middleware: ``app`` answers what this process can; the rest goes to ``socket_path``."""
+
+    def __init__(self, app: WsgiApp, socket_path: str, timeout: float) -> None:
+        self.app = app
+        self.socket_path = socket_path
+        self.timeout = timeout
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if not forwarded(environ):
+            return self.app(environ, start_response)
+        conn = _UnixConnection(self.socket_path, self.timeout)
+        try:
+            answer = self._send(conn, environ)
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            message = b"the server process that holds the store is not answering: try again in a moment\n"
+            start_response(
+                "503 Service Unavailable",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(message))),
+                    ("Retry-After", "1"),
+                ],  # fmt: skip
+            )
+            return [message]
+        headers = [(name, value) for name, value in answer.getheaders() if name.lower() not in _HOP]
+        length = answer.getheader("Content-Length")
+        if length is not None:
+            headers.append(("Content-Length", length))
+        start_response(f"{answer.status} {answer.reason}", headers)
+        return _Body(answer, conn)
+
+    def _send(self, conn: _UnixConnection, environ: Environ) -> http.client.HTTPResponse:
+        target = environ.get("REQUEST_URI") or _target(environ)
+        conn.putrequest(environ["REQUEST_METHOD"], target, skip_host=True, skip_accept_encoding=True)
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                name = key[5:].replace("_", "-")
+                if name.lower() not in _HOP:
+                    conn.putheader(name, value)
+        if environ.get("CONTENT_TYPE"):
+            conn.putheader("Content-Type", environ["CONTENT_TYPE"])
+        length = environ.get("CONTENT_LENGTH") or ""
+        body = environ["wsgi.input"]
+        if length.isdigit():
+            conn.putheader("Content-Length", length)
+            conn.endheaders()
+            left = int(length)
+            while left > 0 and (piece := body.read(min(PIECE, left))):
+                conn.send(piece)
+                left -= len(piece)
+        elif environ.get("wsgi.input_terminated"):  # a chunked request body, read to its end
+            conn.putheader("Transfer-Encoding", "chunked")
+            conn.endheaders()
+            while piece := body.read(PIECE):
+                conn.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+            conn.send(b"0\r\n\r\n")
+        else:
+            conn.endheaders()
+        return conn.getresponse()
+
+
+def _target(environ: Environ) -> str:
+    from urllib.parse import quote
+
+    path = (str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))).encode("latin-1")
+    query = environ.get("QUERY_STRING")
+    return quote(path, safe="/:@!$&'()*+,;=-._~%") + (f"?{query}" if query else "")
+
+
+class _Body:
+    """The forwarded answer's body, read as the client takes it; closed with the connection."""
+
+    def __init__(self, answer: http.client.HTTPResponse, conn: _UnixConnection) -> None:
+        self.answer = answer
+        self.conn = conn
+
+    def __iter__(self) -> Iterator[bytes]:
+        while piece := self.answer.read(PIECE):
+            yield piece
+
+    def close(self) -> None:
+        self.answer.close()
+        self.conn.close()

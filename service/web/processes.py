@@ -1,0 +1,206 @@
+"""Several server processes on one port (``serve --processes N``): reads scale with the cores.
+
+One Python process answers at most about one core's worth of requests (the interpreter's lock),
+however many threads it runs. With ``N`` processes, every one accepts connections on the same
+listening socket (the kernel hands each new connection to one of them) and evaluates queries in
+query workers of its own, under the same time and memory limits:
+
+* the **writing process** — the one ``serve`` started — holds the store read-write, as a single
+  process does, and also listens on a Unix socket in the run's private folder (mode 0700);
+* every **reading process** answers reads through its query workers (which open the store
+  read-only) and passes every other request — writes, queries sent by POST, the Graph Store — to
+  that socket (:mod:`service.web.forward`). It holds no token: the writing process checks it.
+
+They share the store's generation and the run's epoch through a small mapped file
+(:class:`~service.sparql.generation.SharedGeneration`): after a write every process's workers
+reopen their snapshot before their next query, and every process makes the same entity tags.
+
+A reading process that dies is started again (at most :data:`RESTARTS` times a minute); one whose
+writing process dies stops (it reads the end of a pipe only the writing process holds, and asks
+the kernel for a signal when its parent goes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+from service.errors import EventgraphError
+from service.sparql.generation import SharedGeneration
+
+WsgiApp = Any  # a WSGI application (Flask's app)
+SETTINGS, GENERATION, WRITER = "settings.pickle", "generation", "writer.sock"
+RESTARTS = 5  # restarts of reading processes allowed in a minute before the writing process gives up on them
+STOP_WAIT = 10.0  # seconds a reading process has to finish its requests before it is killed
+_PR_SET_PDEATHSIG = 1
+
+
+class ProcessesFailed(EventgraphError):
+    """A reading server process did not start."""
+
+    status = 503
+
+
+class Fleet:
+    """The reading processes of one run, started and watched by the writing process."""
+
+    def __init__(self, settings: Settings, listener: socket.socket, processes: int) -> None:
+        self.listener = listener
+        self.count = max(0, processes - 1)
+        self.folder = Path(tempfile.mkdtemp(prefix="eventgraph-run-"))  # mode 0700
+        self.generation = SharedGeneration.create(self.folder / GENERATION)
+        self.writer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.writer.bind(str(self.folder / WRITER))
+        # Readers hold no token: the writing process checks it on every forwarded write.
+        (self.folder / SETTINGS).write_bytes(pickle.dumps(replace(settings, token=None)))
+        self._alive_read, self._alive_write = os.pipe()  # readers see its end when this process ends
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._restarts: list[float] = []
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._writes: Any = None  # the waitress server of the forwarded requests
+
+    def start(self, app: WsgiApp, threads: int) -> None:
+        """Answer the forwarded requests with ``app`` (a waitress server of their own on the Unix
+        socket, in a thread: waitress serves Internet or Unix sockets, not both), then start the
+        reading processes."""
+        from waitress.server import create_server
+
+        self._writes = create_server(app, sockets=[self.writer], threads=threads, ident="eventgraph")
+        threading.Thread(target=self._writes.run, name="eventgraph-writes", daemon=True).start()
+        with self._lock:
+            self._processes = [self._spawn() for _ in range(self.count)]
+        for process in self._processes:  # each says "ready" once its query workers are up
+            assert process.stdout is not None
+            if process.stdout.readline().strip() != b"ready":
+                raise ProcessesFailed(f"a reading server process could not start (exit {process.wait()}): see above")
+        threading.Thread(target=self._watch, name="eventgraph-fleet", daemon=True).start()
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [p.pid for p in self._processes if p.poll() is None]
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        fds = (self.listener.fileno(), self._alive_read)
+        return subprocess.Popen(
+            [sys.executable, "-m", "service.web.processes", *map(str, fds), str(self.folder)],
+            pass_fds=fds,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,  # one line, "ready"
+        )
+
+    def _watch(self) -> None:
+        gave_up = False
+        while not self._stopping.wait(1.0):
+            with self._lock:
+                for index, process in enumerate(self._processes):
+                    code = process.poll()
+                    if code is None or gave_up or self._stopping.is_set():
+                        continue
+                    now = time.monotonic()
+                    self._restarts = [t for t in self._restarts if now - t < 60] + [now]
+                    if len(self._restarts) > RESTARTS:
+                        gave_up = True
+                        _say(f"a reading server process exited ({code}) again: not restarted; the others serve on")
+                        continue
+                    _say(f"a reading server process exited ({code}): starting another")
+                    if process.stdout is not None:
+                        process.stdout.close()
+                    self._processes[index] = self._spawn()
+
+    def stop(self) -> None:
+        """Stop the reading processes (each finishes its requests first, for a few seconds), then
+        remove the run's folder."""
+        self._stopping.set()
+        with self._lock:
+            processes, self._processes = self._processes, []
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+        deadline = time.monotonic() + STOP_WAIT
+        for process in processes:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        os.close(self._alive_write)
+        os.close(self._alive_read)
+        if self._writes is not None:
+            from waitress import wasyncore
+
+            writes = self._writes
+            with contextlib.suppress(OSError):
+                writes.trigger.pull_trigger(lambda: wasyncore.close_all(writes._map))
+            writes.task_dispatcher.shutdown()
+        self.writer.close()
+        self.generation.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _follow_parent(alive: int) -> None:
+    """End this process when the writing process ends, however it ends."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a signal when the parent dies
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+
+    def wait() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(alive, 1):
+                pass
+        os.kill(os.getpid(), signal.SIGTERM)  # the pipe's end: the writing process is gone
+
+    threading.Thread(target=wait, name="eventgraph-parent", daemon=True).start()
+
+
+def reader_main(argv: list[str]) -> int:
+    """A reading process: ``python -m service.web.processes LISTENER_FD ALIVE_FD FOLDER``."""
+    import logging
+
+    import waitress
+
+    from service.store.elsewhere import Elsewhere
+    from service.web import create_app
+    from service.web.runtime import app_runtime
+
+    listener_fd, alive, folder = int(argv[0]), int(argv[1]), Path(argv[2])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process, which stops us
+    _follow_parent(alive)
+    logging.getLogger("waitress").setLevel(logging.WARNING)  # the writing process says where it serves
+    settings: Settings = pickle.loads((folder / SETTINGS).read_bytes())  # our parent wrote it (folder 0700)
+    generation = SharedGeneration.attach(folder / GENERATION)
+    app = create_app(settings, store=Elsewhere(settings.store), generation=generation, forward_to=str(folder / WRITER))
+    runtime = app_runtime(app)
+    listener = socket.socket(fileno=listener_fd)
+    try:
+        runtime.evaluator.start()
+        print("ready", flush=True)  # the writing process waits for this line before it says it serves
+        waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
+    finally:
+        runtime.close()
+        generation.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(reader_main(sys.argv[1:]))

@@ -1,0 +1,208 @@
+"""``eventgraph serve --processes N`` as real processes: every process answers on the port, a write
+through any of them is seen by all, a reading process that dies is replaced, and none outlives the
+server however it ends."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from tests.reliability.conftest import SEED, Server, child_env
+
+TOKEN = "processes-test-token"
+EVENTS = "SELECT (COUNT(*) AS ?n) WHERE { ?e a <http://semanticweb.cs.vu.nl/2009/11/sem/Event> }"
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid``, whichever of its threads started them."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def readers(server: Server) -> list[int]:
+    """The reading processes (children of the server running ``service.web.processes``)."""
+    out = []
+    for child in children(server.proc.pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"service.web.processes" in command:
+            out.append(int(child))
+    return sorted(out)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for(check, seconds: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def owner_of_connections(pids: list[int], server_port: int, client_ports: set[int]) -> dict[int, int]:
+    """How many of the connections from ``client_ports`` each process in ``pids`` holds."""
+    inodes: dict[str, int] = {}
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes[target[8:-1]] = pid
+    counts = dict.fromkeys(pids, 0)
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+            if local_port == server_port and remote_port in client_ports and fields[9] in inodes:
+                counts[inodes[fields[9]]] += 1
+    return counts
+
+
+def count_events(conn: http.client.HTTPConnection) -> tuple[int, str]:
+    """The number of events, and the answer's entity tag, asked on ``conn`` (kept alive)."""
+    conn.request("GET", "/sparql?" + urlencode({"query": EVENTS}), headers={"Accept": "text/csv"})
+    answer = conn.getresponse()
+    body = answer.read().decode()
+    assert answer.status == 200, body
+    return int(body.splitlines()[1]), answer.getheader("ETag") or ""
+
+
+def connections(server: Server, count: int) -> list[http.client.HTTPConnection]:
+    out = []
+    for _ in range(count):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.connect()
+        out.append(conn)
+    return out
+
+
+@pytest.fixture
+def served(tmp_path: Path):  # type: ignore[no-untyped-def]
+    server = Server(tmp_path / "store", TOKEN, env={"EVENTGRAPH_PROCESSES": "3", "EVENTGRAPH_THREADS": "2"})
+    try:
+        assert wait_for(lambda: len(readers(server)) == 2), "the two reading processes did not start"
+        yield server
+    finally:
+        server.stop()
+
+
+def test_processes_every_process_answers_and_sees_every_write(served: Server) -> None:
+    kept = connections(served, 18)  # each kept alive, held by whichever process accepted it
+    try:
+        before = {count_events(c) for c in kept}
+        assert len(before) == 1 and next(iter(before))[0] == 0
+        pids = [served.proc.pid, *readers(served)]
+        held = owner_of_connections(pids, served.port, {c.sock.getsockname()[1] for c in kept})
+        assert sum(held.values()) == len(kept), held
+        assert sum(held[pid] for pid in pids[1:]) > 0, f"no reading process took a connection: {held}"
+
+        # A write through the port (whichever process takes it), without the token and with it.
+        with SEED.open("rb") as fh:
+            anonymous = requests.post(served.url + "/documents", files={"file": fh}, timeout=120)
+        assert anonymous.status_code in (401, 403)
+        with SEED.open("rb") as fh:
+            posted = requests.post(
+                served.url + "/documents",
+                files={"file": (SEED.name, fh, "text/plain")},
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                timeout=300,
+            )
+        assert posted.status_code == 201, posted.text
+
+        after = {count_events(c) for c in kept}  # asked on every kept connection: of every process
+        assert len(after) == 1, after  # the same count and the same entity tag everywhere
+        (events, tag), (_, old_tag) = next(iter(after)), next(iter(before))
+        assert events > 0 and tag != old_tag
+        # A query by POST and the Graph Store are passed to the writing process and answered there.
+        graph = requests.get(
+            served.url + "/sparql",
+            params={"query": "SELECT ?g WHERE { GRAPH ?g { ?s a ?t } } LIMIT 1"},
+            headers={"Accept": "text/csv"},
+            timeout=60,
+        ).text.splitlines()[1]
+        for conn in kept[:6]:
+            form = {"Accept": "text/csv", "Content-Type": "application/x-www-form-urlencoded"}
+            conn.request("POST", "/sparql", body=urlencode({"query": EVENTS}), headers=form)
+            answer = conn.getresponse()
+            assert answer.status == 200 and int(answer.read().decode().splitlines()[1]) == events
+            conn.request("GET", "/graph-store?" + urlencode({"graph": graph}))
+            dump = conn.getresponse()
+            assert dump.status == 200 and dump.read().count(b"\n") > 10
+    finally:
+        for conn in kept:
+            conn.close()
+
+
+def test_processes_a_reading_process_that_dies_is_replaced(served: Server) -> None:
+    first = readers(served)
+    os.kill(first[0], signal.SIGKILL)
+    assert wait_for(lambda: len(readers(served)) == 2 and first[0] not in readers(served))
+    assert wait_for(lambda: not alive(first[0]))
+    for conn in connections(served, 10):
+        assert count_events(conn)[0] == 0
+        conn.close()
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_processes_none_outlives_the_server(tmp_path: Path, how: signal.Signals) -> None:
+    server = Server(tmp_path / "store", TOKEN, env={"EVENTGRAPH_PROCESSES": "2", "EVENTGRAPH_THREADS": "2"})
+    try:
+        assert wait_for(lambda: len(readers(server)) == 1)
+        (reader,) = readers(server)
+        workers = children(reader)
+        assert workers, "the reading process has no query workers"
+        server.proc.send_signal(how)
+        server.proc.wait(timeout=60)
+        assert wait_for(lambda: not any(alive(p) for p in [reader, *workers])), "a process outlived the server"
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("store", "processes", "said"),
+    [
+        ("http://127.0.0.1:9/sparql", "2", "needs an embedded on-disk store"),
+        (":memory:", "3", "needs an embedded on-disk store"),
+        (None, "0", "give 1 or more"),
+    ],
+)
+def test_processes_refused_where_they_cannot_share_the_store(
+    tmp_path: Path, store: str | None, processes: str, said: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "serve", "--store", store or str(tmp_path / "s"), "--processes", processes],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and said in lines[0], done.stderr

@@ -24,6 +24,7 @@ from service.sparql.tokens import (
     modify_where_positions,
     query_form,
     tokenize,
+    top_level_limit,
     top_level_words,
 )
 
@@ -92,6 +93,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         graph_fmt = _negotiate(op, accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
     elif form is not None:
         select_fmt = _negotiate(op, accept, conneg.RESULT_FORMATS, QueryResultsFormat.JSON)
+    limit = top_level_limit(tokens) if form == "SELECT" else None
     default_graphs: Sequence[str] | None = op.default_graphs if op.has_dataset else None
     named_graphs: Sequence[str] | None = op.named_graphs if op.has_dataset else None
     use_query_dataset = not op.has_dataset and bool(top_level_words(tokens, "FROM"))
@@ -108,6 +110,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         select_format=_NAMES[select_fmt],
         graph_format=_NAMES[graph_fmt],
         max_rows=settings.max_result_rows,
+        bounded=limit is not None and limit <= settings.max_result_rows,
     )
 
 

@@ -117,6 +117,15 @@ def top_level_words(tokens: list[Token], *keywords: str) -> list[Token]:
     return [t for t in tokens if t.depth == 0 and t.is_word(*keywords)]
 
 
+def top_level_limit(tokens: list[Token]) -> int | None:
+    """The outer query's ``LIMIT`` (outside any braces: a subquery's is inside them), if it has one."""
+    for index, token in enumerate(tokens[:-1]):
+        following = tokens[index + 1]
+        if token.depth == 0 and token.is_word("LIMIT") and following.kind == "number" and following.text.isdigit():
+            return int(following.text)
+    return None
+
+
 def modify_where_positions(tokens: list[Token]) -> list[int]:
     """Offsets of the ``WHERE`` keyword of every DELETE/INSERT … WHERE operation of an update.
 

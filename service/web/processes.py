@@ -96,8 +96,12 @@ class Fleet:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         fds = (self.listener.fileno(), self._alive_read)
+        # This process's own import path, as multiprocessing gives its children: the reading process
+        # runs the very code this one runs, whatever folder it was started from (`python -m` would
+        # put the working folder first, and a `service` folder there would be imported instead).
+        start = f"import sys; sys.path[:] = {sys.path!r}; from {__name__} import reader_main; reader_main(sys.argv[1:])"
         return subprocess.Popen(
-            [sys.executable, "-m", "service.web.processes", *map(str, fds), str(self.folder)],
+            [sys.executable, "-c", start, *map(str, fds), str(self.folder)],
             pass_fds=fds,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,  # one line, "ready"
@@ -123,8 +127,8 @@ class Fleet:
                     self._processes[index] = self._spawn()
 
     def stop(self) -> None:
-        """Stop the reading processes (each finishes its requests first, for a few seconds), then
-        remove the run's folder."""
+        """Stop the reading processes (SIGTERM: each closes its query workers; killed if it has not
+        ended after STOP_WAIT seconds), then remove the run's folder."""
         self._stopping.set()
         with self._lock:
             processes, self._processes = self._processes, []
@@ -173,7 +177,7 @@ def _follow_parent(alive: int) -> None:
 
 
 def reader_main(argv: list[str]) -> int:
-    """A reading process: ``python -m service.web.processes LISTENER_FD ALIVE_FD FOLDER``."""
+    """A reading process, started by :meth:`Fleet._spawn` with ``LISTENER_FD ALIVE_FD FOLDER``."""
     import logging
 
     import waitress
@@ -200,7 +204,3 @@ def reader_main(argv: list[str]) -> int:
         runtime.close()
         generation.close()
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(reader_main(sys.argv[1:]))

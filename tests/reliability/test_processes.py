@@ -34,14 +34,14 @@ def children(pid: int) -> list[int]:
 
 
 def readers(server: Server) -> list[int]:
-    """The reading processes (children of the server running ``service.web.processes``)."""
+    """The reading processes (children of the server running ``service.web.processes.reader_main``)."""
     out = []
     for child in children(server.proc.pid):
         try:
             command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"service.web.processes" in command:
+        if any(b"import reader_main" in arg for arg in command):
             out.append(int(child))
     return sorted(out)
 

@@ -105,3 +105,21 @@ def test_plan_hands_the_engine_the_canonical_text_it_checked() -> None:
     assert job.text == "SELECT * { <http://ex/A> ?p ?o }"
     with pytest.raises(QueryError, match="escapes"):  # escapes that spell escapes: two readings possible
         plan_query(Operation("query", r'SELECT * { BIND("\u005Cu0022" AS ?x) }'), None, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    ("text", "bounded"),
+    [
+        ("SELECT * { ?s ?p ?o } LIMIT 123", True),  # the cap itself
+        ("SELECT * { ?s ?p ?o } ORDER BY ?s LIMIT 5 OFFSET 1000000", True),
+        ("select * { ?s ?p ?o } limit 7", True),
+        ("SELECT * { ?s ?p ?o } LIMIT 124", False),  # past the cap: counted and cut
+        ("SELECT * { ?s ?p ?o }", False),
+        ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }", False),  # a subquery's LIMIT bounds nothing outside
+        ('SELECT * { ?s ?p "LIMIT 5" }', False),
+        ("PREFIX limit: <http://ex/> SELECT * { ?s limit:p ?o }", False),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5", False),  # 5 solutions, any number of triples
+    ],
+)
+def test_plan_query_bounded_only_by_the_outer_limit_within_the_cap(text: str, bounded: bool) -> None:
+    assert plan_query(Operation("query", text), None, SETTINGS, BASE).bounded is bounded

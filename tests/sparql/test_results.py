@@ -107,3 +107,13 @@ def test_results_small_and_large_graphs_give_the_same_triples(name: str) -> None
         head, data = run(big, job(query, rows=rows, graph=name))
         got = {str(t.triple) if isinstance(t, Quad) else str(t) for t in parse(data, fmt)}
         assert head.truncated is truncated and len(got) == min(limit, rows) and got <= everything
+
+
+@pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
+def test_results_a_bounded_select_is_the_counted_one(store: Store, name: str) -> None:
+    """A SELECT bounded by its own LIMIT is written in one pass: the same answer as the counted way."""
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 20"
+    counted = run(store, job(text, select=name))
+    once = run(store, job(text, select=name, bounded=True))
+    assert once == counted and not once[0].truncated
+    assert run(store, job(text + " OFFSET 1000", select=name, bounded=True))[0].kind == "solutions"

@@ -24,10 +24,12 @@ WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 PIECE = 64 * 1024
 _LOCAL = frozenset({"GET", "HEAD", "OPTIONS"})
 _STORE_PATHS = ("/graph-store", "/graph/")
-# Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are not passed on.
+# Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are not passed on; the length and
+# the framing of the body are set again for the next hop, and Expect was answered by this process.
 _HOP = frozenset(
-    {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length"}
-)
+    {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+     "content-length", "expect"}
+)  # fmt: skip
 
 
 def forwarded(environ: Environ) -> bool:
@@ -67,6 +69,12 @@ class Forward:
         conn = _UnixConnection(self.socket_path, self.timeout)
         try:
             answer = self._send(conn, environ)
+        except ValueError:  # http.client refuses a header it cannot write (waitress should have refused it first)
+            conn.close()
+            message = b"the request has a header that cannot be passed on\n"
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                               ("Content-Length", str(len(message)))])  # fmt: skip
+            return [message]
         except (OSError, http.client.HTTPException):
             conn.close()
             message = b"the server process that holds the store is not answering: try again in a moment\n"

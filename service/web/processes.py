@@ -90,10 +90,6 @@ class Fleet:
                 raise ProcessesFailed(f"a reading server process could not start (exit {process.wait()}): see above")
         threading.Thread(target=self._watch, name="eventgraph-fleet", daemon=True).start()
 
-    def pids(self) -> list[int]:
-        with self._lock:
-            return [p.pid for p in self._processes if p.poll() is None]
-
     def _spawn(self) -> subprocess.Popen[bytes]:
         fds = (self.listener.fileno(), self._alive_read)
         # This process's own import path, as multiprocessing gives its children: the reading process

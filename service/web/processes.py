@@ -158,32 +158,44 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+_hung_up = threading.Event()  # SIGHUP came: the kernel says the parent died (or somebody sent it)
+_orphaned = threading.Event()  # the pipe only the writing process holds has ended: it is gone for sure
+
+
 def _follow_parent(alive: int) -> None:
-    """End this process when the writing process ends, however it ends."""
-    with contextlib.suppress(OSError, AttributeError):  # Linux: a signal when the parent dies
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    """End this process when the writing process ends, however it ends: SIGHUP from the kernel when
+    the parent dies (Linux), or the end of a pipe only the parent holds."""
+    signal.signal(signal.SIGHUP, _hang_up)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGHUP), 0, 0, 0)
 
     def wait() -> None:
         with contextlib.suppress(OSError):
             while os.read(alive, 1):
                 pass
-        os.kill(os.getpid(), signal.SIGTERM)  # the pipe's end: the writing process is gone
+        _orphaned.set()
+        os.kill(os.getpid(), signal.SIGHUP)
 
     threading.Thread(target=wait, name="eventgraph-parent", daemon=True).start()
+
+
+def _hang_up(*_: object) -> None:
+    _hung_up.set()
+    _stop()
 
 
 def reader_main(argv: list[str]) -> int:
     """A reading process, started by :meth:`Fleet._spawn` with ``LISTENER_FD ALIVE_FD FOLDER``."""
     import logging
 
-    import waitress
+    from waitress.server import create_server
 
     from service.store.elsewhere import Elsewhere
     from service.web import create_app
     from service.web.runtime import app_runtime
 
     listener_fd, alive, folder = int(argv[0]), int(argv[1]), Path(argv[2])
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process, which stops us
     _follow_parent(alive)
     logging.getLogger("waitress").setLevel(logging.WARNING)  # the writing process says where it serves
@@ -194,9 +206,21 @@ def reader_main(argv: list[str]) -> int:
     listener = socket.socket(fileno=listener_fd)
     try:
         runtime.evaluator.start()
+        server = create_server(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
         print("ready", flush=True)  # the writing process waits for this line before it says it serves
-        waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
+        server.run()
     finally:
+        # The writing process died without its clean-up (SIGKILL, a crash): the run's folder is ours to
+        # remove. A SIGHUP while it lives only stops this process (the writing one starts another).
+        if _hung_up.is_set() and _orphaned.wait(2.0):
+            shutil.rmtree(folder, ignore_errors=True)
         runtime.close()
         generation.close()
     return 0
+
+
+def _stop(*_: object) -> None:
+    """SIGTERM (or the parent's death): leave through the clean-up, once."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    sys.exit(0)

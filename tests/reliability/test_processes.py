@@ -160,14 +160,22 @@ def test_processes_every_process_answers_and_sees_every_write(served: Server) ->
             conn.close()
 
 
-def test_processes_a_reading_process_that_dies_is_replaced(served: Server) -> None:
+def run_folder(reader: int) -> Path:
+    """The run's folder, the last argument of a reading process."""
+    return Path(Path(f"/proc/{reader}/cmdline").read_bytes().split(b"\0")[-2].decode())
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGHUP])
+def test_processes_a_reading_process_that_dies_is_replaced(served: Server, how: signal.Signals) -> None:
     first = readers(served)
-    os.kill(first[0], signal.SIGKILL)
+    folder = run_folder(first[0])
+    os.kill(first[0], how)  # SIGHUP as if its parent had died: it had not, so the run's folder stays
     assert wait_for(lambda: len(readers(served)) == 2 and first[0] not in readers(served))
     assert wait_for(lambda: not alive(first[0]))
     for conn in connections(served, 10):
         assert count_events(conn)[0] == 0
         conn.close()
+    assert (folder / "generation").exists() and (folder / "writer.sock").exists()
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
@@ -176,11 +184,14 @@ def test_processes_none_outlives_the_server(tmp_path: Path, how: signal.Signals)
     try:
         assert wait_for(lambda: len(readers(server)) == 1)
         (reader,) = readers(server)
+        folder = run_folder(reader)
+        assert (folder / "generation").exists()
         workers = children(reader)
         assert workers, "the reading process has no query workers"
         server.proc.send_signal(how)
         server.proc.wait(timeout=60)
         assert wait_for(lambda: not any(alive(p) for p in [reader, *workers])), "a process outlived the server"
+        assert wait_for(lambda: not folder.exists()), "the run's folder was left behind"
     finally:
         server.stop()
 

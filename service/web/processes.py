@@ -158,7 +158,7 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-_hung_up = threading.Event()  # SIGHUP came: the kernel says the parent died (or somebody sent it)
+_hung_up: list[bool] = []  # SIGHUP came: the kernel says the parent died (or somebody sent it)
 _orphaned = threading.Event()  # the pipe only the writing process holds has ended: it is gone for sure
 
 
@@ -180,8 +180,10 @@ def _follow_parent(alive: int) -> None:
 
 
 def _hang_up(*_: object) -> None:
-    _hung_up.set()
-    _stop()
+    # No lock in a signal handler: the kernel's signal and the pipe's can come one inside the other.
+    _ignore_stops()
+    _hung_up.append(True)
+    sys.exit(0)
 
 
 def reader_main(argv: list[str]) -> int:
@@ -212,7 +214,7 @@ def reader_main(argv: list[str]) -> int:
     finally:
         # The writing process died without its clean-up (SIGKILL, a crash): the run's folder is ours to
         # remove. A SIGHUP while it lives only stops this process (the writing one starts another).
-        if _hung_up.is_set() and _orphaned.wait(2.0):
+        if _hung_up and _orphaned.wait(2.0):
             shutil.rmtree(folder, ignore_errors=True)
         runtime.close()
         generation.close()
@@ -220,7 +222,12 @@ def reader_main(argv: list[str]) -> int:
 
 
 def _stop(*_: object) -> None:
-    """SIGTERM (or the parent's death): leave through the clean-up, once."""
+    """SIGTERM: leave through the clean-up, once."""
+    _ignore_stops()
+    sys.exit(0)
+
+
+def _ignore_stops() -> None:
+    """From the first stop on, no signal interrupts the clean-up."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    sys.exit(0)

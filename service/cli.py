@@ -720,6 +720,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
             _say_search_state(runtime.search)
             if fleet is not None:
                 fleet.start(app, settings.threads)  # and the writes the reading processes pass on
+                listener = fleet.listener  # this process's own socket on the port (SO_REUSEPORT)
             processes = f" ({settings.processes} processes)" if fleet else ""
             click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/{processes}", err=True)
             # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and

@@ -1,9 +1,9 @@
 """Several server processes on one port (``serve --processes N``): reads scale with the cores.
 
 One Python process answers at most about one core's worth of requests (the interpreter's lock),
-however many threads it runs. With ``N`` processes, every one accepts connections on the same
-listening socket (the kernel hands each new connection to one of them) and evaluates queries in
-query workers of its own, under the same time and memory limits:
+however many threads it runs. With ``N`` processes, every one listens on the same port with a
+socket of its own (``SO_REUSEPORT``: the kernel spreads new connections over them) and evaluates
+queries in query workers of its own, under the same time and memory limits:
 
 * the **writing process** — the one ``serve`` started — holds the store read-write, as a single
   process does, and also listens on a Unix socket in the run's private folder (mode 0700);
@@ -17,7 +17,7 @@ reopen their snapshot before their next query, and every process makes the same 
 
 A reading process that dies is started again (at most :data:`RESTARTS` times a minute); one whose
 writing process dies stops (it reads the end of a pipe only the writing process holds, and asks
-the kernel for a signal when its parent goes).
+the kernel for a signal when its parent goes) and removes the run's folder.
 """
 
 from __future__ import annotations
@@ -58,8 +58,14 @@ class ProcessesFailed(EventgraphError):
 class Fleet:
     """The reading processes of one run, started and watched by the writing process."""
 
-    def __init__(self, settings: Settings, listener: socket.socket, processes: int) -> None:
-        self.listener = listener
+    def __init__(self, settings: Settings, probe: socket.socket, processes: int) -> None:
+        # The port was taken by ``probe`` (a plain socket: a second server on it is refused, however
+        # it listens); each process now listens on a socket of its own with SO_REUSEPORT, so that the
+        # kernel spreads new connections over them evenly. One shared socket would not: the process
+        # that has just accepted is the first to poll again and takes nearly every connection.
+        self.family, self.address = probe.family, probe.getsockname()[:2]
+        probe.close()
+        self.listener = listening(self.family, self.address)
         self.count = max(0, processes - 1)
         self.folder = Path(tempfile.mkdtemp(prefix="eventgraph-run-"))  # mode 0700
         self.generation = SharedGeneration.create(self.folder / GENERATION)
@@ -91,13 +97,14 @@ class Fleet:
         threading.Thread(target=self._watch, name="eventgraph-fleet", daemon=True).start()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        fds = (self.listener.fileno(), self._alive_read)
+        fds = (self._alive_read,)
         # This process's own import path, as multiprocessing gives its children: the reading process
         # runs the very code this one runs, whatever folder it was started from (`python -m` would
         # put the working folder first, and a `service` folder there would be imported instead).
         start = f"import sys; sys.path[:] = {sys.path!r}; from {__name__} import reader_main; reader_main(sys.argv[1:])"
+        where = [str(int(self.family)), str(self.address[0]), str(self.address[1])]
         return subprocess.Popen(
-            [sys.executable, "-c", start, *map(str, fds), str(self.folder)],
+            [sys.executable, "-c", start, *where, str(self._alive_read), str(self.folder)],
             pass_fds=fds,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,  # one line, "ready"
@@ -150,8 +157,23 @@ class Fleet:
                 writes.trigger.pull_trigger(lambda: wasyncore.close_all(writes._map))
             writes.task_dispatcher.shutdown()
         self.writer.close()
+        self.listener.close()
         self.generation.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def listening(family: socket.AddressFamily, address: tuple[str, int]) -> socket.socket:
+    """A socket listening on ``address`` beside the other processes of the run (SO_REUSEPORT)."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _say(line: str) -> None:
@@ -187,7 +209,7 @@ def _hang_up(*_: object) -> None:
 
 
 def reader_main(argv: list[str]) -> int:
-    """A reading process, started by :meth:`Fleet._spawn` with ``LISTENER_FD ALIVE_FD FOLDER``."""
+    """A reading process, started by :meth:`Fleet._spawn` with ``FAMILY HOST PORT ALIVE_FD FOLDER``."""
     import logging
 
     from waitress.server import create_server
@@ -196,7 +218,8 @@ def reader_main(argv: list[str]) -> int:
     from service.web import create_app
     from service.web.runtime import app_runtime
 
-    listener_fd, alive, folder = int(argv[0]), int(argv[1]), Path(argv[2])
+    family, host, port = socket.AddressFamily(int(argv[0])), argv[1], int(argv[2])
+    alive, folder = int(argv[3]), Path(argv[4])
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process, which stops us
     _follow_parent(alive)
@@ -205,7 +228,7 @@ def reader_main(argv: list[str]) -> int:
     generation = SharedGeneration.attach(folder / GENERATION)
     app = create_app(settings, store=Elsewhere(settings.store), generation=generation, forward_to=str(folder / WRITER))
     runtime = app_runtime(app)
-    listener = socket.socket(fileno=listener_fd)
+    listener = listening(family, (host, port))
     try:
         runtime.evaluator.start()
         server = create_server(app, sockets=[listener], threads=settings.threads, ident="eventgraph")

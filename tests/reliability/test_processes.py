@@ -217,3 +217,20 @@ def test_processes_refused_where_they_cannot_share_the_store(
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and said in lines[0], done.stderr
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_processes_a_second_server_on_the_port_is_refused(served: Server, tmp_path: Path, processes: str) -> None:
+    """Each process listens with SO_REUSEPORT; the port is still taken for anyone else, a second
+    several-process server included (it asks for the port with a plain socket first)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "serve", "--store", str(tmp_path / "other"), "--port", str(served.port),
+         "--processes", processes],
+        env=child_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "already in use" in lines[0], done.stderr
+    (conn,) = connections(served, 1)
+    assert count_events(conn)[0] == 0  # and the first one still answers
+    conn.close()

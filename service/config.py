@@ -101,7 +101,8 @@ class Settings:
     query_workers: int = field(
         default=0,
         metadata=_meta(
-            "Query worker processes kept ready (0 = one per core, at least 2); every query, lookup and API read "
+            "Query worker processes kept ready (0 = one per core, at least 2; with EVENTGRAPH_PROCESSES above 1, "
+            "the cores shared among the processes, at least 1 each); every query, lookup and API read "
             "runs in one, under the time and memory limits."
         ),
     )

@@ -715,6 +715,12 @@ def _text(task: Job | QueryRequest | UpdateRequest) -> str:
     return task.text if isinstance(task, Job) else str(task.op.text)
 
 
-def worker_count(threads: int) -> int:
-    """As many workers as cores, at least two (a heavy query must not block a light one), at most ``threads``."""
-    return max(2, min(threads, os.cpu_count() or 2))
+def worker_count(threads: int, processes: int = 1) -> int:
+    """As many workers as cores, at least two (a heavy query must not block a light one), at most
+    ``threads``. With several server processes the cores are shared among them, at least one each
+    (its pool still grows past it while a heavy query holds it): on two cores, two processes with one
+    worker each answer more than with two each (bench/RESULTS.md, "Again with a socket per process")."""
+    cores = os.cpu_count() or 2
+    if processes > 1:
+        return max(1, min(threads, cores // processes))
+    return max(2, min(threads, cores))

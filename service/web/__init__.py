@@ -47,7 +47,7 @@ def create_app(
     raw = store if store is not None else open_configured(settings)
     evaluator = open_evaluator(
         raw,
-        settings.query_workers or worker_count(settings.threads),
+        settings.query_workers or worker_count(settings.threads, settings.processes),
         cap=settings.query_workers_max,
         memory_mb=settings.query_memory_mb,
         generation=generation,

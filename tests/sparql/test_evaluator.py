@@ -206,3 +206,12 @@ def test_evaluator_sends_a_small_answer_as_one_frame_and_streams_a_large_one(
         else:
             assert len(data) > evaluator.WHOLE_MAX
             assert frames[0] == b"H" and frames[-1] == b"F" and set(frames[1:-1]) == {b"C"}
+
+
+def test_worker_count_shares_the_cores_among_server_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.sparql.evaluator import worker_count
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert [worker_count(8), worker_count(8, 2), worker_count(8, 3)] == [2, 1, 1]
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    assert [worker_count(8), worker_count(8, 2), worker_count(8, 4), worker_count(3, 2)] == [8, 8, 4, 3]

@@ -6,9 +6,9 @@ The tag is weak (``W/"…"``: the same answer may be compressed differently on t
 the answer depends on: the server's run (a random epoch: generations restart at 0 with the process), the
 store's generation (every write through this server bumps it, and the embedded store has no other
 writer: its lock keeps other processes out; the server processes of one run share the epoch and the
-generation), the method-independent request target (path and query
-string) and the ``Accept`` header (``Vary: Accept``). ``Cache-Control: no-cache`` lets browsers and
-proxies keep the answer and ask again each time, which costs one 304.
+generation), the method-independent request target (path and query string) and the ``Accept`` header
+(``Vary: Accept``). ``Cache-Control: no-cache`` lets browsers and proxies keep the answer and ask
+again each time, which costs one 304.
 
 A remote store may be written by others, so no tag is made for it: its answers say ``no-cache`` only.
 Writes, the static files (Flask tags those itself) and answers other than 200 are left as they are.

@@ -16,6 +16,7 @@ import http.client
 import socket
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -125,8 +126,6 @@ class Forward:
 
 
 def _target(environ: Environ) -> str:
-    from urllib.parse import quote
-
     path = (str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))).encode("latin-1")
     query = environ.get("QUERY_STRING")
     return quote(path, safe="/:@!$&'()*+,;=-._~%") + (f"?{query}" if query else "")

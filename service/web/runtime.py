@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app
@@ -52,10 +52,14 @@ class Runtime:
     evaluator: Evaluator
     search: TextIndex | None = None  # the text index beside the store, when it has one
     epoch: str = ""  # the run's part of every entity tag (shared by the server processes of one run)
+    # What a query worker is given with a request: the settings without the secrets (the write
+    # token, a remote store's password), which no worker needs — a worker parses hostile text.
+    query_settings: Settings = field(init=False, repr=False)
     _counts: GenerationCache[dict[str, int]] = field(init=False, repr=False)
     _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.query_settings = replace(self.settings, token=None, store_user=None, store_password=None)
         self._counts = GenerationCache(lambda: dataset_stats(self.store))
         self._figures = GenerationCache(lambda: timeline_stats(self.store, self.iris))
 

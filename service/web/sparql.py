@@ -68,9 +68,10 @@ def endpoint() -> Response:
 
 def query(op: Operation) -> Response:
     g.read_only = True
-    settings = runtime().settings
+    rt = runtime()
+    settings = rt.settings
     check_length(op.text, settings)  # before the text travels anywhere; everything else in the worker
-    task = QueryRequest(op, request.headers.get("Accept"), settings, endpoint_url())
+    task = QueryRequest(op, request.headers.get("Accept"), rt.query_settings, endpoint_url())
     stream = evaluator_of(current_app).query(task, settings.query_timeout)
     resp = Response(stream.chunks, content_type=stream.head.media_type)
     if stream.length is not None:
@@ -89,7 +90,8 @@ def update(op: Operation) -> Response:
     rt = runtime()
     store = rt.store
     check_length(op.text, rt.settings)
-    text, added = rt.evaluator.plan_update(UpdateRequest(op, rt.settings, endpoint_url()), rt.settings.query_timeout)
+    task = UpdateRequest(op, rt.query_settings, endpoint_url())
+    text, added = rt.evaluator.plan_update(task, rt.settings.query_timeout)
     rt.writing("a SPARQL update")  # the text index does not follow it: searches scan until it is rebuilt
     try:
         store.update(text)

@@ -4,6 +4,7 @@ service description and VoID. Queries run in the real worker processes (on-disk 
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 from flask import Flask
@@ -182,6 +183,37 @@ def test_sparql_update_needs_the_token_and_changes_nothing_without_it(loaded: Fl
     assert count(client, "GRAPH ?g { ?s ?p ?o }") == before > 0
     assert client.post("/sparql", data=drop, content_type=UPDATE, headers=AUTH).status_code == 204
     assert count(client, "GRAPH ?g { ?s ?p ?o }") == 0
+
+
+def test_sparql_query_workers_are_not_given_the_token(
+    loaded: Flask, web_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker parses hostile text: what it is sent with a query or an update holds no secret."""
+    from service.web.sparql import evaluator_of
+
+    evaluator = evaluator_of(loaded)
+    sent: list[object] = []
+    query, plan_update = evaluator.query, evaluator.plan_update
+
+    def keep_query(task, timeout):  # noqa: ANN001, ANN202
+        sent.append(task)
+        return query(task, timeout)
+
+    def keep_update(task, timeout):  # noqa: ANN001, ANN202
+        sent.append(task)
+        return plan_update(task, timeout)
+
+    monkeypatch.setattr(evaluator, "query", keep_query)
+    monkeypatch.setattr(evaluator, "plan_update", keep_update)
+    client = loaded.test_client()
+    assert count(client, "?s ?p ?o") > 0  # answered as before
+    drop = "DROP ALL"
+    assert client.post("/sparql", data=drop, content_type=UPDATE, headers=AUTH).status_code == 204
+    assert len(sent) == 2
+    assert web_settings.token and AUTH["Authorization"].endswith(web_settings.token)
+    for task in sent:
+        assert task.settings.token is None and task.settings.store_password is None  # type: ignore[attr-defined]
+        assert web_settings.token.encode() not in pickle.dumps(task)
 
 
 def test_sparql_update_without_a_configured_token_is_forbidden(web_store) -> None:  # noqa: ANN001

@@ -105,3 +105,20 @@ def test_editor_named_query_runs_with_its_default_and_fits_the_page(editor: obje
     assert rows and {r["_actor_iri"] for r in rows} == {f"<{Iris('http://localhost:8000/').actor('China', 'Q148')}>"}
     size = widths(editor)
     assert size["page"] <= size["viewport"] and size["results_right"] <= size["viewport"], size
+
+
+def test_editor_sends_a_query_by_get_and_a_long_one_by_post(editor: object) -> None:
+    """A GET can be answered by any server process and revalidated with its ETag; a query whose URL
+    would be too long for proxies on the way goes by POST, and both are answered."""
+
+    def sent_with(query: str) -> tuple[str, int, list[dict[str, str]]]:
+        editor.evaluate("(q) => { window.eventgraphYasgui.getTab().setQuery(q); }", query)  # type: ignore[attr-defined]
+        with editor.expect_response(lambda r: "/sparql" in r.url and "editor.json" not in r.url) as answer:  # type: ignore[attr-defined]
+            rows = run_current_tab(editor)
+        return answer.value.request.method, answer.value.status, rows
+
+    method, status, rows = sent_with(STARTER)
+    assert (method, status) == ("GET", 200) and rows
+    long_query = STARTER + "\n# " + "x" * 7000 + "\n"  # a comment: the same query, a long text
+    method, status, rows = sent_with(long_query)
+    assert (method, status) == ("POST", 200) and rows

@@ -9,6 +9,17 @@
   const endpoint = root.dataset.endpoint;
 
   const XSD_STRING = "http://www.w3.org/2001/XMLSchema#string";
+  // Queries go by GET while their URL stays short enough for any proxy on the way: a GET is
+  // answered by whichever server process takes it (serve --processes N) and revalidated with its
+  // ETag (304 when nothing changed). A longer query goes by POST; updates always do (YASGUI).
+  const GET_MAX_CHARS = 6000;
+
+  // YASGUI calls it with itself when a query is sent; the query is the current tab's.
+  function method(yasgui) {
+    const yasqe = yasgui.getTab().getYasqe();
+    const text = yasqe ? yasqe.getValue() : "";
+    return encodeURIComponent(text).length <= GET_MAX_CHARS ? "GET" : "POST";
+  }
 
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -45,7 +56,7 @@
   function start(config) {
     useValueTable(config.prefixes);
     const yasgui = new Yasgui(root, {
-      requestConfig: { endpoint: endpoint, method: "POST" },
+      requestConfig: { endpoint: endpoint, method: method },
       copyEndpointOnNewTab: true,
       endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
       persistenceId: "eventgraph-yasgui",

@@ -17,7 +17,9 @@ reopen their snapshot before their next query, and every process makes the same 
 
 A reading process that dies is started again (at most :data:`RESTARTS` times a minute); one whose
 writing process dies stops (it reads the end of a pipe only the writing process holds, and asks
-the kernel for a signal when its parent goes) and removes the run's folder.
+the kernel for a signal when its parent goes) and removes the run's folder. A run killed all at
+once (SIGKILL of the whole process group, the OOM killer) leaves its folder: the next run removes
+it (:func:`remove_stale_runs`), going by the owner file that names the writing process.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import pickle
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -43,7 +46,8 @@ from service.errors import EventgraphError
 from service.sparql.generation import SharedGeneration
 
 WsgiApp = Any  # a WSGI application (Flask's app)
-SETTINGS, GENERATION, WRITER = "settings.pickle", "generation", "writer.sock"
+SETTINGS, GENERATION, WRITER, OWNER = "settings.pickle", "generation", "writer.sock", "owner"
+RUN_PREFIX = "eventgraph-run-"
 RESTARTS = 5  # restarts of reading processes allowed in a minute before the writing process gives up on them
 STOP_WAIT = 10.0  # seconds a reading process has to finish its requests before it is killed
 _PR_SET_PDEATHSIG = 1
@@ -67,7 +71,10 @@ class Fleet:
         probe.close()
         self.listener = listening(self.family, self.address)
         self.count = max(0, processes - 1)
-        self.folder = Path(tempfile.mkdtemp(prefix="eventgraph-run-"))  # mode 0700
+        if stale := remove_stale_runs(Path(tempfile.gettempdir())):
+            _say(f"removed {len(stale)} run folder(s) of servers that were killed: {', '.join(map(str, stale))}")
+        self.folder = Path(tempfile.mkdtemp(prefix=RUN_PREFIX))  # mode 0700
+        (self.folder / OWNER).write_text(f"{os.getpid()} {_started(os.getpid())}\n", encoding="ascii")
         self.generation = SharedGeneration.create(self.folder / GENERATION)
         self.writer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.writer.bind(str(self.folder / WRITER))
@@ -160,6 +167,49 @@ class Fleet:
         self.listener.close()
         self.generation.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_stale_runs(where: Path) -> list[Path]:
+    """Remove the run folders in ``where`` whose writing process is gone, and say which.
+
+    Only this user's own directories (never a symbolic link) whose owner file names a process that
+    no longer runs — or a process id since reused by another process (its start time differs) — are
+    removed; a folder without an owner file (a run being set up, or another program's) is left.
+    """
+    removed = []
+    for path in sorted(where.glob(RUN_PREFIX + "*")):
+        try:
+            info = path.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            owner = (path / OWNER).read_text(encoding="ascii").split()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if len(owner) == 2 and owner[0].isdigit() and _gone(int(owner[0]), owner[1]):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _gone(pid: int, started: str) -> bool:
+    """True when process ``pid`` does not run, or runs but started at another time than ``started``."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process: running
+        return False
+    now = _started(pid)
+    return now != "-" and started != "-" and now != started
+
+
+def _started(pid: int) -> str:
+    """When process ``pid`` started (clock ticks after boot, /proc's field 22), or "-" where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return "-"
+    return fields[19] if len(fields) > 19 else "-"
 
 
 def listening(family: socket.AddressFamily, address: tuple[str, int]) -> socket.socket:

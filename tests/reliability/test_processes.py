@@ -4,6 +4,7 @@ server however it ends."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -194,6 +195,45 @@ def test_processes_none_outlives_the_server(tmp_path: Path, how: signal.Signals)
         assert wait_for(lambda: not folder.exists()), "the run's folder was left behind"
     finally:
         server.stop()
+
+
+def test_processes_a_run_killed_all_at_once_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"  # this test's own temporary directory: the runs' folders go there
+    temp.mkdir()
+    env = {"EVENTGRAPH_PROCESSES": "2", "EVENTGRAPH_THREADS": "2", "TMPDIR": str(temp)}
+    server = Server(tmp_path / "store", TOKEN, env=env)
+    try:
+        assert wait_for(lambda: len(readers(server)) == 1)
+        (reader,) = readers(server)
+        folder = run_folder(reader)
+        assert folder.parent == temp and (folder / "owner").exists()
+        # Every process of the run SIGKILLed at once (as a kill of the process group, or the OOM
+        # killer, does): the reading process first, so that none is left to remove the folder.
+        doomed = [*children(reader), reader, server.proc.pid, *children(server.proc.pid)]
+        for pid in doomed:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        server.proc.wait(timeout=60)
+        assert wait_for(lambda: not any(alive(p) for p in doomed))
+        assert folder.exists(), "nobody was left to remove it"
+    finally:
+        server.stop()
+    again = Server(tmp_path / "store", TOKEN, env=env)
+    try:
+        assert wait_for(lambda: len(readers(again)) == 1)
+        assert not folder.exists(), "the next run did not remove the folder the killed one left"
+        (now,) = readers(again)
+        assert run_folder(now).exists() and run_folder(now) != folder
+        said = []
+        assert again.proc.stderr is not None
+        for line in again.proc.stderr:  # up to the line that says it serves
+            said.append(line)
+            if "serving" in line:
+                break
+        assert any("removed 1 run folder" in line and str(folder) in line for line in said), said
+    finally:
+        again.stop()
+    assert list(temp.iterdir()) == []  # and the second run, stopped, left nothing
 
 
 @pytest.mark.parametrize(

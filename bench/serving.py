@@ -174,6 +174,10 @@ def measure(store: Path, peer_store: Path, args: argparse.Namespace, work: Path)
     return result
 
 
+def _ms(value: float | None, minus: float = 0.0) -> str:
+    return "—" if value is None else f"{value - minus:.3f}"
+
+
 def markdown(result: dict[str, Any], label: str) -> str:
     cases = result["cases"]
     peer = cases["oxigraph server"]
@@ -205,8 +209,9 @@ def markdown(result: dict[str, Any], label: str) -> str:
         "| HTTP layer's overhead (Python client), p50 ms | " + " | ".join(f"{v - local:.3f}" for v in seq) + " |"
     )
     one = [cases[n].get("point lookup, 1 connections", {}).get("p50_ms") for n in names]
-    lines.append("| point lookup, one connection (wrk), p50 ms | " + " | ".join(f"{v:.3f}" for v in one if v) + " |")
-    lines.append("| HTTP layer's overhead (wrk), p50 ms | " + " | ".join(f"{v - local:.3f}" for v in one if v) + " |")
+    # A column without the figure (one connection not measured) says so, rather than shifting the rest left.
+    lines.append("| point lookup, one connection (wrk), p50 ms | " + " | ".join(_ms(v) for v in one) + " |")
+    lines.append("| HTTP layer's overhead (wrk), p50 ms | " + " | ".join(_ms(v, local) for v in one) + " |")
     rss = [str(cases[n].get("peak rss MiB", "")) for n in names]
     lines.append("| peak memory (the server and its query workers), MiB | " + " | ".join(rss) + " |")
     return "\n".join(lines) + "\n"

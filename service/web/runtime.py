@@ -53,7 +53,7 @@ class Runtime:
     search: TextIndex | None = None  # the text index beside the store, when it has one
     epoch: str = ""  # the run's part of every entity tag (shared by the server processes of one run)
     # What a query worker is given with a request: the settings without the secrets (the write
-    # token, a remote store's password), which no worker needs — a worker parses hostile text.
+    # token, a remote store's credentials), which no worker needs — a worker parses hostile text.
     query_settings: Settings = field(init=False, repr=False)
     _counts: GenerationCache[dict[str, int]] = field(init=False, repr=False)
     _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)

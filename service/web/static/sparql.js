@@ -16,7 +16,8 @@
 
   // YASGUI calls it with itself when a query is sent; the query is the current tab's.
   function method(yasgui) {
-    const yasqe = yasgui.getTab().getYasqe();
+    const tab = yasgui.getTab();
+    const yasqe = tab && tab.getYasqe();
     const text = yasqe ? yasqe.getValue() : "";
     return encodeURIComponent(text).length <= GET_MAX_CHARS ? "GET" : "POST";
   }

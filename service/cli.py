@@ -24,7 +24,7 @@ from service.config import Settings, from_env
 from service.errors import EventgraphError, StoreUnavailable
 from service.rdf.iris import Iris
 from service.sparql.conneg import DATASET_FORMAT_NAMES, FORMAT_NAMES
-from service.store import Store, open_configured
+from service.store import Store, on_disk, open_configured
 
 if TYPE_CHECKING:
     from service.search import TextIndex
@@ -738,7 +738,7 @@ def _check_processes(settings: Settings) -> None:
     """A one-line error, before anything is opened, for a --processes the store cannot take."""
     if settings.processes < 1:
         raise click.ClickException(f"--processes {settings.processes}: give 1 or more")
-    if settings.processes > 1 and (settings.store == ":memory:" or settings.store.startswith(("http://", "https://"))):
+    if settings.processes > 1 and not on_disk(settings.store):
         raise click.ClickException(
             f"--processes {settings.processes} needs an embedded on-disk store (the processes share it): "
             "serve a remote or in-memory store with --processes 1"

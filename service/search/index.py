@@ -40,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 from service.config import Settings
 from service.errors import QueryTimeout, UserError
 from service.rdf.namespaces import EG, PROV, RDFS, SEM, sparql_prologue
-from service.store import Store
+from service.store import Store, on_disk
 
 SCHEMA = "4"
 MIN_INDEXED_CHARS = 3  # a trigram: shorter words are matched by a scan of the index's tables
@@ -82,7 +82,7 @@ def index_path(settings: Settings, location: str | None = None) -> Path | None:
     if settings.search_index:
         return Path(settings.search_index)
     where = location if location is not None else settings.store
-    if where == ":memory:" or where.startswith(("http://", "https://")):
+    if not on_disk(where):
         return None
     return Path(where.rstrip("/\\") + ".search.sqlite")
 

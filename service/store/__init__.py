@@ -76,6 +76,12 @@ def values_clause(substitutions: dict[str, object]) -> str:
     return f"\nVALUES ({names}) {{ ({terms}) }}"
 
 
+def on_disk(location: str) -> bool:
+    """True when ``location`` names an embedded store in a directory: neither a remote endpoint
+    (``http(s)://…``) nor a throw-away in-memory store (``:memory:``)."""
+    return location != ":memory:" and not location.startswith(("http://", "https://"))
+
+
 def open_store(
     location: str,
     *,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Flask, Response, g, request
+from werkzeug.http import parse_set_header
 
 from service.store.remote import RemoteStore
 from service.web.runtime import runtime
@@ -69,7 +70,7 @@ def _headers(resp: Response, tag: str) -> None:
     vary = headers.get("Vary")
     if vary is None:
         headers["Vary"] = "Accept"
-    elif "accept" not in {v.strip().lower() for v in vary.split(",")} and vary.strip() != "*":
+    elif "accept" not in parse_set_header(vary) and vary.strip() != "*":  # a case-blind set of names
         headers["Vary"] = f"{vary}, Accept"
 
 

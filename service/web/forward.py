@@ -72,22 +72,15 @@ class Forward:
             answer = self._send(conn, environ)
         except ValueError:  # http.client refuses a header it cannot write (waitress should have refused it first)
             conn.close()
-            message = b"the request has a header that cannot be passed on\n"
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
-                                               ("Content-Length", str(len(message)))])  # fmt: skip
-            return [message]
+            return _plain(start_response, "400 Bad Request", "the request has a header that cannot be passed on")
         except (OSError, http.client.HTTPException):
             conn.close()
-            message = b"the server process that holds the store is not answering: try again in a moment\n"
-            start_response(
+            return _plain(
+                start_response,
                 "503 Service Unavailable",
-                [
-                    ("Content-Type", "text/plain; charset=utf-8"),
-                    ("Content-Length", str(len(message))),
-                    ("Retry-After", "1"),
-                ],  # fmt: skip
+                "the server process that holds the store is not answering: try again in a moment",
+                [("Retry-After", "1")],
             )
-            return [message]
         headers = [(name, value) for name, value in answer.getheaders() if name.lower() not in _HOP]
         length = answer.getheader("Content-Length")
         if length is not None:
@@ -123,6 +116,16 @@ class Forward:
         else:
             conn.endheaders()
         return conn.getresponse()
+
+
+def _plain(
+    start_response: StartResponse, status: str, text: str, extra: list[tuple[str, str]] | None = None
+) -> list[bytes]:
+    """A one-line plain-text answer of this process's own."""
+    message = (text + "\n").encode("utf-8")
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(message)))]
+    start_response(status, headers + (extra or []))
+    return [message]
 
 
 def _target(environ: Environ) -> str:

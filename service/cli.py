@@ -698,6 +698,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
     import waitress
 
     from service.web import create_app
+    from service.web.processes import quiet_waitress
     from service.web.runtime import app_runtime
 
     if load:
@@ -726,6 +727,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
             # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does: the store is flushed and
             # closed, so the next start has no log to replay.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            quiet_waitress()
             waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
         finally:
             runtime.close()

@@ -212,6 +212,16 @@ def _started(pid: int) -> str:
     return fields[19] if len(fields) > 19 else "-"
 
 
+def quiet_waitress() -> None:
+    """No "Task queue depth is N" warning from waitress: it is logged whenever a request waits for one
+    of the few threads, which under load is most requests (thousands of lines a second on stderr, and
+    about 8 % of a server process's time, bench/RESULTS.md). Requests wait for a thread by design:
+    the query workers, not the threads, bound how many run at once."""
+    import logging
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
 def listening(family: socket.AddressFamily, address: tuple[str, int]) -> socket.socket:
     """A socket listening on ``address`` beside the other processes of the run (SO_REUSEPORT)."""
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -274,6 +284,7 @@ def reader_main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process, which stops us
     _follow_parent(alive)
     logging.getLogger("waitress").setLevel(logging.WARNING)  # the writing process says where it serves
+    quiet_waitress()
     settings: Settings = pickle.loads((folder / SETTINGS).read_bytes())  # our parent wrote it (folder 0700)
     generation = SharedGeneration.attach(folder / GENERATION)
     app = create_app(settings, store=Elsewhere(settings.store), generation=generation, forward_to=str(folder / WRITER))

@@ -274,3 +274,29 @@ def test_processes_a_second_server_on_the_port_is_refused(served: Server, tmp_pa
     (conn,) = connections(served, 1)
     assert count_events(conn)[0] == 0  # and the first one still answers
     conn.close()
+
+
+def test_processes_requests_that_wait_for_a_thread_are_not_logged(tmp_path: Path) -> None:
+    """Requests wait for one of the few threads by design; waitress's "Task queue depth" warning on
+    each of them would flood stderr under load (and cost the server's time), in either process."""
+    server = Server(tmp_path / "store", TOKEN, env={"EVENTGRAPH_PROCESSES": "2", "EVENTGRAPH_THREADS": "1"})
+    try:
+        assert wait_for(lambda: len(readers(server)) == 1), "the reading process did not start"
+        kept = connections(server, 16)
+        pids = [server.proc.pid, *readers(server)]
+        held = owner_of_connections(pids, server.port, {c.sock.getsockname()[1] for c in kept})
+        assert all(held[pid] > 1 for pid in pids), f"a process took fewer than two connections: {held}"
+        for _ in range(5):  # sixteen requests at once on one thread per process: most of them wait
+            for conn in kept:
+                conn.request("GET", "/sparql?" + urlencode({"query": EVENTS}), headers={"Accept": "text/csv"})
+            for conn in kept:
+                answer = conn.getresponse()
+                assert answer.status == 200 and answer.read().splitlines()[1] == b"0"
+        for conn in kept:
+            conn.close()
+        server.proc.terminate()
+        assert server.proc.stderr is not None
+        logged = server.proc.stderr.read()  # to its end: every process of the run has stopped
+    finally:
+        server.stop()
+    assert "serving" in logged and "Task queue depth" not in logged, logged

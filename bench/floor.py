@@ -166,14 +166,9 @@ def _measured(base: str, targets: Path, connections: int, seconds: int) -> dict[
     return row
 
 
-def _write(lines: list[str], path: Path) -> Path:
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return path
-
-
 def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     from bench import servers
-    from bench.serving import _targets, warm_up
+    from bench.serving import _targets, _write, warm_up
 
     events, _ = _targets(args.store, 2000)
     describe = _write([f"/sparql?query={quote(f'DESCRIBE <{e}>', safe='')}" for e in events], work / "describe.txt")

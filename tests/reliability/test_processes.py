@@ -280,23 +280,26 @@ def test_processes_requests_that_wait_for_a_thread_are_not_logged(tmp_path: Path
     """Requests wait for one of the few threads by design; waitress's "Task queue depth" warning on
     each of them would flood stderr under load (and cost the server's time), in either process."""
     server = Server(tmp_path / "store", TOKEN, env={"EVENTGRAPH_PROCESSES": "2", "EVENTGRAPH_THREADS": "1"})
+    kept: list[http.client.HTTPConnection] = []
     try:
         assert wait_for(lambda: len(readers(server)) == 1), "the reading process did not start"
-        kept = connections(server, 16)
-        pids = [server.proc.pid, *readers(server)]
-        held = owner_of_connections(pids, server.port, {c.sock.getsockname()[1] for c in kept})
-        assert all(held[pid] > 1 for pid in pids), f"a process took fewer than two connections: {held}"
-        for _ in range(5):  # sixteen requests at once on one thread per process: most of them wait
+        kept = connections(server, 32)
+        for _ in range(5):  # thirty-two requests at once on one thread per process: most of them wait
             for conn in kept:
                 conn.request("GET", "/sparql?" + urlencode({"query": EVENTS}), headers={"Accept": "text/csv"})
             for conn in kept:
                 answer = conn.getresponse()
                 assert answer.status == 200 and answer.read().splitlines()[1] == b"0"
+        pids = [server.proc.pid, *readers(server)]  # every connection is accepted by now: count them
+        held = owner_of_connections(pids, server.port, {c.sock.getsockname()[1] for c in kept})
+        assert sum(held.values()) == len(kept) and all(held[pid] > 1 for pid in pids), held
         for conn in kept:
             conn.close()
         server.proc.terminate()
         assert server.proc.stderr is not None
         logged = server.proc.stderr.read()  # to its end: every process of the run has stopped
     finally:
+        for conn in kept:
+            conn.close()
         server.stop()
     assert "serving" in logged and "Task queue depth" not in logged, logged

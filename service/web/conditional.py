@@ -37,7 +37,8 @@ def init_app(app: Flask, store: object) -> None:
         if not tagged or request.method not in _READS or _untagged_endpoint():
             return None
         tag = g.etag = current_tag()  # before the view: a write during it must not change the tag it gets
-        named = _tags(request.headers.get("If-None-Match", ""))
+        asked = request.environ.get("HTTP_IF_NONE_MATCH", "")
+        named = _tags(asked) if asked else ()
         if tag in named or "*" in named:
             resp = Response(status=304)
             _headers(resp, tag)
@@ -58,7 +59,8 @@ def init_app(app: Flask, store: object) -> None:
 def current_tag() -> str:
     """The weak entity tag of the current request against the store's current generation."""
     rt = runtime()
-    target = f"{request.full_path}\n{request.headers.get('Accept', '')}"
+    environ = request.environ  # the target as received (path and query string) and the Accept header
+    target = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}\n{environ.get('HTTP_ACCEPT', '')}"
     digest = hashlib.blake2b(target.encode("utf-8"), digest_size=10).hexdigest()
     return f'W/"{rt.epoch}-{rt.evaluator.generation}-{digest}"'
 
@@ -70,7 +72,7 @@ def _headers(resp: Response, tag: str) -> None:
     vary = headers.get("Vary")
     if vary is None:
         headers["Vary"] = "Accept"
-    elif "accept" not in parse_set_header(vary) and vary.strip() != "*":  # a case-blind set of names
+    elif vary != "Accept" and "accept" not in parse_set_header(vary) and vary.strip() != "*":  # case-blind
         headers["Vary"] = f"{vary}, Accept"
 
 

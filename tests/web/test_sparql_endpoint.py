@@ -311,6 +311,24 @@ def test_sparql_service_description_by_conneg(client: FlaskClient) -> None:
     assert len(list(parse(jsonld.data, RdfFormat.JSON_LD))) > 5
 
 
+def test_sparql_endpoint_iri_follows_each_requests_host_and_root(client: FlaskClient) -> None:
+    """The endpoint's IRI (remembered per scheme, host and script root) is the one each request was
+    sent to: a host never leaks into another host's answer, nor a script root into another's."""
+    asked = [
+        ("http://a.example:8000/", "http://a.example:8000/sparql"),
+        ("https://b.example/", "https://b.example/sparql"),
+        ("http://a.example:8000/mounted/", "http://a.example:8000/mounted/sparql"),
+        ("http://a.example:8000/", "http://a.example:8000/sparql"),
+    ]
+    for base, endpoint in asked:
+        text = client.get("/sparql", headers={"Accept": "text/turtle"}, base_url=base).get_data(as_text=True)
+        assert f"sd:endpoint <{endpoint}>" in text and text.count("sd:endpoint <") == 1
+        resolved = client.get(
+            "/sparql", query_string={"query": "SELECT (<x> AS ?v) {}"}, headers={"Accept": "text/csv"}, base_url=base
+        ).get_data(as_text=True)  # the query's base IRI is the endpoint's
+        assert resolved.splitlines()[1] == endpoint.rsplit("/", 1)[0] + "/x"
+
+
 def test_sparql_browsers_get_the_editor(client: FlaskClient) -> None:
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     resp = client.get("/sparql", headers={"Accept": accept})

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import logging
 import multiprocessing
 import os
@@ -47,7 +46,6 @@ from urllib.parse import quote
 from flask import Flask, Response, request
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
 STORE_VARIABLE = "EVENTGRAPH_FLOOR_STORE"
 BODY = b"x" * 1400  # about the size of a lookup's Turtle answer
 
@@ -253,9 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    result["machine"] = report.machine()
-    OUT.mkdir(exist_ok=True)
-    (OUT / "floor.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    report.save("floor", result)
     print(markdown(result))
     return 0
 

@@ -25,7 +25,6 @@ on it first. Needs wrk for the last two parts. Prints a Markdown table; writes `
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import pickle
 import select
@@ -244,10 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                               "pipe_floor": pipe_floor(args.runs)}  # fmt: skip
     if servers.wrk_available():
         result.update(app_and_http(location, events, args.seconds))
-    result["machine"] = report.machine()
-    out = HERE / "out"
-    out.mkdir(exist_ok=True)
-    (out / "hop.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    report.save("hop", result)
     print(markdown(result))
     return 0
 

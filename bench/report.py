@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -21,6 +22,18 @@ PACKAGES = (
     "granian",
     "spacy",
 )
+
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def save(name: str, result: dict[str, Any]) -> Path:
+    """Add this machine's facts to ``result`` and write it to ``bench/out/NAME.json``."""
+    result["machine"] = machine()
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return path
 
 
 def machine() -> dict[str, Any]:

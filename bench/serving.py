@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import json
 import shutil
 import statistics
 import tempfile
@@ -43,7 +42,6 @@ from bench import report, servers
 from bench.__main__ import EG, bulk_load, ingest_embedded, window_query
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
 EVENT = "http://semanticweb.cs.vu.nl/2009/11/sem/Event"
 
 
@@ -267,9 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(store, peer_store, args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    result["machine"] = report.machine()
-    OUT.mkdir(exist_ok=True)
-    (OUT / "serving.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    report.save("serving", result)
     print(markdown(result, args.label or str(store)))
     return 0
 

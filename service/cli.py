@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from service import __version__
-from service.config import Settings, from_env
+from service.config import Settings, forget_secret_variables, from_env
 from service.errors import EventgraphError, StoreUnavailable
 from service.rdf.iris import Iris
 from service.sparql.conneg import DATASET_FORMAT_NAMES, FORMAT_NAMES
@@ -81,6 +81,7 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
         Iris(settings.base_iri)
     except ValueError as exc:  # from_env and Iris raise it for a value that is not valid, and only then
         raise click.ClickException(str(exc)) from None
+    forget_secret_variables()  # read now: no process this command starts inherits them
     return settings
 
 

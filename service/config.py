@@ -7,7 +7,7 @@ This is the only module that reads ``os.environ``. Everything below receives a
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ class Settings:
         metadata=_meta("SPARQL Update URL of a remote store (default: derived from EVENTGRAPH_STORE)."),
     )
     store_user: str | None = field(default=None, metadata=_meta("User name for a remote store (HTTP basic auth)."))
-    store_password: str | None = field(default=None, metadata=_meta("Password for a remote store."))
+    store_password: str | None = field(default=None, repr=False, metadata=_meta("Password for a remote store."))
     base_iri: str = field(
         default="http://localhost:8000/",
         metadata=_meta("Base IRI under which documents, events and actors are minted (end it with '/')."),
@@ -47,6 +47,7 @@ class Settings:
     port: int = field(default=8000, metadata=_meta("Port `serve` listens on."))
     token: str | None = field(
         default=None,
+        repr=False,  # nor in a traceback or a log line that shows the settings
         metadata=_meta("Bearer token required for writes (update, Graph Store writes, ingest); unset = read-only."),
     )
     curator: str = field(
@@ -140,6 +141,31 @@ class Settings:
         return replace(self, **clean) if clean else self
 
 
+SECRETS = ("token", "store_user", "store_password")  # the settings no child process is given
+
+
+def without_secrets(settings: Settings) -> Settings:
+    """``settings`` without the write token and a remote store's credentials: what a process that
+    parses clients' text (a query worker, a reading server process) or runs others' documents (a
+    batch worker) is given."""
+    cleared: dict[str, Any] = dict.fromkeys(SECRETS)
+    return replace(settings, **cleared)
+
+
+def forget_secret_variables(environ: MutableMapping[str, str] | None = None) -> None:
+    """Remove the secrets' ``EVENTGRAPH_*`` variables from this process's environment once they are
+    read. Every process it starts — query workers, reading server
+    processes, a batch cluster — inherits the environment, and none of them may hold a secret; the
+    settings they are given carry none either (:func:`without_secrets`)."""
+    env = os.environ if environ is None else environ
+    for name in SECRETS:
+        env.pop(_variable(name), None)
+
+
+def _variable(name: str) -> str:
+    return f"EVENTGRAPH_{name.upper()}"
+
+
 def _convert(raw: str, current: Any) -> Any:
     """``raw`` as the type of the setting's default (int, float, a space-separated tuple, or text)."""
     if isinstance(current, int):
@@ -161,7 +187,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Sett
     base = Settings()
     values: dict[str, Any] = {}
     for f in fields(Settings):
-        key = f"EVENTGRAPH_{f.name.upper()}"
+        key = _variable(f.name)
         if key in env and env[key] != "":
             try:
                 values[f.name] = _convert(env[key], getattr(base, f.name))
@@ -178,7 +204,5 @@ def setting_docs() -> list[tuple[str, str, str, str]]:
         default = getattr(base, f.name)
         if isinstance(default, tuple):
             default = " ".join(default)
-        out.append(
-            (f.name, f"EVENTGRAPH_{f.name.upper()}", "" if default is None else str(default), f.metadata["help"])
-        )
+        out.append((f.name, _variable(f.name), "" if default is None else str(default), f.metadata["help"]))
     return out

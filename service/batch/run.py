@@ -14,7 +14,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from service.batch.shards import (
     run_folder,
     shard_path,
 )
-from service.config import Settings
+from service.config import Settings, without_secrets
 from service.documents import Refusal
 from service.errors import EventgraphError
 from service.pipeline import IngestReport, Outcome, Source, document_inputs, documents_written, stored_checksums
@@ -168,7 +168,7 @@ def ingest_batch(
             loader.add(earlier)
     pending = [n for n in range(len(batches)) if n not in finished]
     # Workers never open the store nor serve anything: they get no credentials or token.
-    for_workers = replace(settings, token=None, store_user=None, store_password=None)
+    for_workers = without_secrets(settings)
     if pending:
         with _client(workers, cluster) as client:
             known = stored_checksums(store)

@@ -12,7 +12,7 @@ import secrets
 from flask import Flask
 
 from service import __version__
-from service.config import Settings, from_env
+from service.config import Settings, forget_secret_variables, from_env
 from service.rdf.iris import Iris
 from service.search import index_for
 from service.sparql.evaluator import open_evaluator, worker_count
@@ -40,7 +40,9 @@ def create_app(
     :class:`~service.store.elsewhere.Elsewhere`), the requests that write go to ``forward_to``, the
     Unix socket of the process that does.
     """
-    settings = settings or from_env()
+    if settings is None:
+        settings = from_env()
+        forget_secret_variables()  # read now: the query workers this app starts do not inherit them
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default JSON provider has it

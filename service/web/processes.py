@@ -37,11 +37,10 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from service.config import Settings
+from service.config import Settings, without_secrets
 from service.errors import EventgraphError
 from service.sparql.generation import SharedGeneration
 
@@ -79,7 +78,7 @@ class Fleet:
         self.writer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.writer.bind(str(self.folder / WRITER))
         # Readers hold no token: the writing process checks it on every forwarded write.
-        (self.folder / SETTINGS).write_bytes(pickle.dumps(replace(settings, token=None)))
+        (self.folder / SETTINGS).write_bytes(pickle.dumps(without_secrets(settings)))
         self._alive_read, self._alive_write = os.pipe()  # readers see its end when this process ends
         self._processes: list[subprocess.Popen[bytes]] = []
         self._restarts: list[float] = []

@@ -8,12 +8,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app
 
-from service.config import Settings
+from service.config import Settings, without_secrets
 from service.rdf.iris import Iris
 from service.search import TextIndex
 from service.sparql.evaluator import Evaluator
@@ -59,7 +59,7 @@ class Runtime:
     _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.query_settings = replace(self.settings, token=None, store_user=None, store_password=None)
+        self.query_settings = without_secrets(self.settings)
         self._counts = GenerationCache(lambda: dataset_stats(self.store))
         self._figures = GenerationCache(lambda: timeline_stats(self.store, self.iris))
 

@@ -303,3 +303,46 @@ def test_processes_requests_that_wait_for_a_thread_are_not_logged(tmp_path: Path
             conn.close()
         server.stop()
     assert "serving" in logged and "Task queue depth" not in logged, logged
+
+
+def descendants(pid: int) -> list[int]:
+    out = []
+    for child in children(pid):
+        out += [child, *descendants(child)]
+    return out
+
+
+def test_processes_no_child_of_the_server_holds_a_secret(tmp_path: Path) -> None:
+    """The token and a store's password come from the environment, which every process the server
+    starts inherits — its query workers parse hostile text, its reading processes anonymous
+    requests: the server removes them from its environment before it starts any of them."""
+    password = "processes-test-store-password"
+    server = Server(
+        tmp_path / "store",
+        TOKEN,
+        env={"EVENTGRAPH_PROCESSES": "2", "EVENTGRAPH_THREADS": "2", "EVENTGRAPH_STORE_PASSWORD": password},
+    )
+    try:
+        assert wait_for(lambda: len(readers(server)) == 1), "the reading process did not start"
+        found = {}
+        for _ in range(4):  # queries on new connections, so both processes' workers have started
+            answer = requests.get(server.url + "/sparql", params={"query": EVENTS}, timeout=60)
+            assert answer.status_code == 200
+        every = descendants(server.proc.pid)
+        reader = readers(server)[0]
+        assert len(every) >= 3 and reader in every and descendants(reader), every  # workers of both
+        for pid in every:
+            environment = Path(f"/proc/{pid}/environ").read_bytes()
+            found[pid] = [secret for secret in (TOKEN, password) if secret.encode() in environment]
+        assert not any(found.values()), found
+        # The token is still the server's: an update with it is applied, whichever process takes it.
+        for number in range(4):
+            update = requests.post(
+                server.url + "/sparql",
+                data={"update": f"INSERT DATA {{ <urn:x:{number}> <urn:x:p> {number} }}"},
+                headers={"Authorization": f"Bearer {TOKEN}", "Connection": "close"},
+                timeout=60,
+            )
+            assert update.status_code == 204, update.text
+    finally:
+        server.stop()

@@ -4,7 +4,9 @@ service description and VoID. Queries run in the real worker processes (on-disk 
 from __future__ import annotations
 
 import json
+import os
 import pickle
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -214,6 +216,38 @@ def test_sparql_query_workers_are_not_given_the_token(
     for task in sent:
         assert task.settings.token is None and task.settings.store_password is None  # type: ignore[attr-defined]
         assert web_settings.token.encode() not in pickle.dumps(task)
+
+
+def test_sparql_an_app_built_from_the_environment_starts_no_worker_with_its_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``create_app()`` reads the token from the environment, which its query workers would inherit:
+    it removes the secrets' variables first (``serve`` and every command do the same)."""
+    from service.web import create_app
+    from service.web.runtime import app_runtime
+
+    token, password = "environment-test-token", "environment-test-password"
+    monkeypatch.setenv("EVENTGRAPH_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("EVENTGRAPH_TOKEN", token)
+    monkeypatch.setenv("EVENTGRAPH_STORE_PASSWORD", password)
+    app = create_app()
+    runtime = app_runtime(app)
+    try:
+        assert runtime.settings.token == token and runtime.settings.store_password == password
+        assert "EVENTGRAPH_TOKEN" not in os.environ and "EVENTGRAPH_STORE_PASSWORD" not in os.environ
+        runtime.evaluator.start()
+        pids = runtime.evaluator.pids()  # type: ignore[attr-defined]  # a pool of worker processes
+        assert pids
+        for pid in pids:
+            environment = Path(f"/proc/{pid}/environ").read_bytes()
+            assert token.encode() not in environment and password.encode() not in environment
+        resp = app.test_client().post(
+            "/sparql", data="CLEAR ALL", content_type=UPDATE, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert resp.status_code == 204
+    finally:
+        runtime.close()
+        runtime.store.close()
 
 
 def test_sparql_update_without_a_configured_token_is_forbidden(web_store) -> None:  # noqa: ANN001

@@ -7,7 +7,7 @@ The body suits the request: plain text on protocol endpoints, JSON on the API, H
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from service.errors import EventgraphError
 
@@ -34,10 +34,30 @@ def error_response(status: int, message: str) -> Response:
     return resp
 
 
+def too_large_message() -> str:
+    """What a 413 from werkzeug's own limits says: which limit, and its value (werkzeug says neither)."""
+    limit = request.max_content_length
+    length = request.content_length
+    body = f"the request body is over the {limit:,}-byte limit (EVENTGRAPH_MAX_REQUEST_BYTES)"
+    if limit is not None and length is not None and length > limit:
+        return f"the request body is {length:,} bytes; at most {limit:,} are accepted (EVENTGRAPH_MAX_REQUEST_BYTES)"
+    form = (
+        f"a form of more than {request.max_form_parts:,} parts, or with a field that is not a file over "
+        f"{request.max_form_memory_size:,} bytes, is refused: send the files in several requests"
+    )
+    if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return body  # a body sent without its length (chunked) that ran past the limit
+    return form if length is not None else f"{body}, or {form}"
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(EventgraphError)
     def _known(exc: EventgraphError) -> Response:
         return error_response(exc.status, exc.message)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge) -> Response:
+        return error_response(413, too_large_message())
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

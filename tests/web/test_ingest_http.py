@@ -109,12 +109,27 @@ def test_ingest_http_refusals(client: FlaskClient, data: bytes, content_type: st
     assert documents(client) == 0
 
 
+def test_ingest_http_a_form_of_too_many_parts_is_413_saying_so(client: FlaskClient) -> None:
+    parts = {f"field{n}": "x" for n in range(1001)}  # fields: werkzeug leaves the files it made for file parts open
+    resp = client.post("/documents", data=parts, content_type="multipart/form-data", headers=AUTH)
+    assert resp.status_code == 413
+    assert resp.get_data(as_text=True).startswith("a form of more than 1,000 parts, or with a field that is not a file")
+    assert documents(client) == 0
+
+
 def test_ingest_http_too_large_is_413(web_store: Store) -> None:
     settings = Settings(store=web_store.location, token=TOKEN, max_request_bytes=2000, max_document_bytes=1000)
     app = create_app(settings, store=web_store)
     try:
         client = app.test_client()
-        assert client.post("/documents", data="word " * 500, content_type="text/plain", headers=AUTH).status_code == 413
+        resp = client.post(
+            "/documents", data="word " * 500, content_type="text/plain", headers={**AUTH, "Accept": "application/json"}
+        )
+        assert resp.status_code == 413
+        assert (
+            resp.get_json()["error"]
+            == "the request body is 2,500 bytes; at most 2,000 are accepted (EVENTGRAPH_MAX_REQUEST_BYTES)"
+        )
         resp = client.post("/documents", data="word " * 300, content_type="text/plain", headers=AUTH)
         assert resp.status_code == 422 and "EVENTGRAPH_MAX_DOCUMENT_BYTES" in resp.get_data(as_text=True)
     finally:

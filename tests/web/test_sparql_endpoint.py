@@ -157,6 +157,9 @@ def test_sparql_request_over_the_size_limit_is_413(tmp_path, web_store) -> None:
         query = "ASK { " + "?s ?p ?o . " * 200 + "}"
         resp = app.test_client().post("/sparql", data=query, content_type="application/sparql-query")
         assert resp.status_code == 413
+        assert resp.get_data(as_text=True) == (
+            f"the request body is {len(query):,} bytes; at most 1,000 are accepted (EVENTGRAPH_MAX_REQUEST_BYTES)\n"
+        )
     finally:
         evaluator_of(app).close()
 

@@ -6,7 +6,10 @@ addresses inside the operator's network. So before evaluation every SERVICE IRI 
 on the canonical text that the engine then runs (:func:`service.sparql.tokens.canonical`): by
 a full SPARQL parse (rdflib's grammar) and by the tokenizer (the keyword SERVICE, then the
 endpoint). Both must find the same number of SERVICE clauses and every endpoint must be exactly
-one of the allowed URLs; a text that either cannot read is refused, never passed through.
+one of the allowed URLs; a text that either cannot read is refused, never passed through. The
+canonical text has no comments left (the tokenizer's are blanked), so the two readers cannot be
+told apart by where a comment ends (rdflib ends one at a line feed only, the engine at a carriage
+return too), and a prefixed name is read with its escapes (``x:a\#``), as the engine reads it.
 Variable SERVICE IRIs and LOAD are refused. This runs in a query worker, under its limits.
 pyoxigraph does not follow HTTP redirects from a SERVICE endpoint (it fails with "too many
 redirects"), so an allowed endpoint cannot bounce the call elsewhere.

@@ -130,6 +130,14 @@ def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -
         "SELECT * { # \\u000A SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
         "SELECT * { SERVICE SILENT <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
         "SELECT * { SERVICE <http://localhost:{port}/x> { ?a ?b ?c } }",
+        # reported: a bare carriage return ends a comment for the engine but not for rdflib, and an
+        # escaped '#' in a prefixed name (x:a\#) started a comment for the tokenizer
+        "PREFIX x: <http://x/>\nSELECT * WHERE {\n # note\rBIND(x:a\\# AS ?z) "
+        "SERVICE <http://127.0.0.1:{port}/anything> { ?a ?b ?c }\n}\n",
+        "PREFIX x: <http://x/> SELECT * WHERE { BIND(x:a\\# AS ?z) SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+        "PREFIX x: <http://x/> SELECT * WHERE { BIND(x:a\\' AS ?z) SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } "
+        "BIND('' AS ?q) }",
+        "SELECT * WHERE { # \r SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
     ],
 )
 def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
@@ -152,6 +160,9 @@ def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
         "INSERT { GRAPH <urn:g> { ?a ?b ?c } } WHERE { SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
         'INSERT { GRAPH <urn:g> { ?a ?b ?c } } WHERE { BIND("\\u0022 #" AS ?y) '
         'SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } BIND(""\n AS ?x) }',
+        # reported: the same two readings that cancel out, hiding a LOAD
+        "PREFIX x: <http://x/>\n# c\rINSERT DATA { <urn:a> <urn:b> x:a\\# } ; "
+        "LOAD SILENT <http://127.0.0.1:{port}/load> INTO GRAPH <urn:loaded>",
     ],
 )
 def test_isolation_updates_cannot_load_or_call_out_even_with_the_token(

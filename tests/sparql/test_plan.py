@@ -123,3 +123,30 @@ def test_plan_hands_the_engine_the_canonical_text_it_checked() -> None:
 )
 def test_plan_query_bounded_only_by_the_outer_limit_within_the_cap(text: str, bounded: bool) -> None:
     assert plan_query(Operation("query", text), None, SETTINGS, BASE).bounded is bounded
+
+
+ESCAPED = "PREFIX x: <http://x/> "
+
+
+@pytest.mark.parametrize("escape", ["\\#", "\\'", "\\(", "\\)", "\\,", "\\;"])
+def test_plan_an_escape_in_a_prefixed_name_hides_no_limit(escape: str) -> None:
+    """A prefixed name may hold ``\\#``, ``\\'`` and other escapes (PN_LOCAL_ESC): read as one name,
+    they start no comment or string that hides a LIMIT, DESCRIBE terms or nesting (reported)."""
+    capped = ESCAPED + f"SELECT (x:a{escape} AS ?v) ?s WHERE {{ ?s ?p ?o }} # ' LIMIT 10"
+    assert not plan_query(Operation("query", capped), None, SETTINGS, BASE).bounded
+    many = " ".join(f"<urn:a{i}>" for i in range(500))
+    with pytest.raises(QueryError, match="EVENTGRAPH_MAX_DESCRIBE_TERMS"):
+        plan_query(Operation("query", ESCAPED + f"DESCRIBE x:a{escape} {many}"), None, SETTINGS, BASE)
+    deep = ESCAPED + f"SELECT * WHERE {{ BIND(x:a{escape} AS ?z) FILTER(" + "(" * 5000 + "1" + ")" * 5001 + " }"
+    with pytest.raises(QueryError, match="nests"):
+        plan_query(Operation("query", deep), None, SETTINGS, BASE)
+
+
+def test_plan_runs_no_comment_and_keeps_positions() -> None:
+    """What the tokenizer reads as a comment reaches no engine: blanked, column for column."""
+    text = 'SELECT ?s # a comment\rWHERE { ?s ?p "#not a comment" } # last'
+    job = plan_query(Operation("query", text), None, SETTINGS, BASE)
+    assert job.text == 'SELECT ?s            \rWHERE { ?s ?p "#not a comment" }       '
+    assert len(job.text) == len(text)
+    planned, _ = plan_update(Operation("update", "INSERT DATA { <urn:a> <urn:b> 1 } # x\n"), SETTINGS, None)
+    assert planned == "INSERT DATA { <urn:a> <urn:b> 1 }    \n"

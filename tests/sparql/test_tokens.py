@@ -41,3 +41,19 @@ def test_tokens_unescape_follows_the_grammar() -> None:
     assert unescape(r"<http://\u0031\u0030.0.0.1/>") == "<http://10.0.0.1/>"
     assert unescape(r"'\U0001F600'") == "'\U0001f600'"
     assert unescape(r"no escapes") == "no escapes"
+
+
+def test_tokens_a_prefixed_name_holds_its_escapes() -> None:
+    """PN_LOCAL_ESC (SPARQL 1.1, production 173): ``\\`` and one of ``_~.-!$&'()*+,;=/?#@%``."""
+    text = "SELECT (x:a\\#b\\'c\\(\\) AS ?v) { } # x:comment"
+    assert [t.text for t in tokenize(text)][:3] == ["SELECT", "(", "x:a\\#b\\'c\\(\\)"]
+    assert [t.kind for t in tokenize(text)][2] == "pname"
+    assert "x:comment" not in [t.text for t in tokenize(text)]
+
+
+def test_tokens_doctests() -> None:
+    import doctest
+
+    from service.sparql import tokens
+
+    assert doctest.testmod(tokens).failed == 0

@@ -398,7 +398,10 @@ class _Answer:
 
 
 def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> None:
-    for attempt in range(1, READ_ATTEMPTS + 1):
+    # A failed SERVICE call raises what a failed read does (OSError): a query that calls out is not
+    # tried again, or each failure would call its endpoint READ_ATTEMPTS times.
+    attempts = 1 if job.calls_out else READ_ATTEMPTS
+    for attempt in range(1, attempts + 1):
         answer = _Answer(conn)
         try:
             result = evaluate(opened.at(generation), job)
@@ -414,7 +417,7 @@ def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> N
             # A compaction after a write removed files this snapshot was about to read: reopen
             # (the next snapshot names the files that replaced them) and try again.
             opened.store = None
-            if attempt == READ_ATTEMPTS:
+            if attempt == attempts:
                 _send_error(conn, ("store", str(exc)))
             else:
                 time.sleep(0.02 * attempt)

@@ -9,7 +9,7 @@ endpoint). Both must find the same number of SERVICE clauses and every endpoint 
 one of the allowed URLs; a text that either cannot read is refused, never passed through. The
 canonical text has no comments left (the tokenizer's are blanked), so the two readers cannot be
 told apart by where a comment ends (rdflib ends one at a line feed only, the engine at a carriage
-return too), and a prefixed name is read with its escapes (``x:a\#``), as the engine reads it.
+return too), and a prefixed name is read with its escapes (``x:a\\#``), as the engine reads it.
 Variable SERVICE IRIs and LOAD are refused. This runs in a query worker, under its limits.
 pyoxigraph does not follow HTTP redirects from a SERVICE endpoint (it fails with "too many
 redirects"), so an allowed endpoint cannot bounce the call elsewhere.
@@ -39,11 +39,9 @@ def _mentions(text: str, word: str) -> bool:
 _LOAD_REFUSED = "LOAD is disabled on this server: upload data with the Graph Store protocol (PUT or POST /graph-store)"
 
 
-def check_query(
-    text: str, allow: Sequence[str], base_iri: str | None = None, tokens: list[Token] | None = None
-) -> None:
-    """Refuse a query whose SERVICE clauses name anything but an allowed endpoint. ``text`` must
-    be canonical: it is what the engine will run.
+def check_query(text: str, allow: Sequence[str], base_iri: str | None = None, tokens: list[Token] | None = None) -> int:
+    """Refuse a query whose SERVICE clauses name anything but an allowed endpoint, and say how many
+    it has. ``text`` must be canonical: it is what the engine will run.
 
     :raises FederationRefused: a SERVICE IRI that is a variable, relative, or not allowed, or a
         query that the two readings see differently.
@@ -51,7 +49,7 @@ def check_query(
     if tokens is None:
         text = canonical(text)  # the planner passes the canonical text and its tokens
     if not _mentions(text, "service"):
-        return
+        return 0
     from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -59,6 +57,7 @@ def check_query(
     tree = _parse(parseQuery, text)
     prologue = translatePrologue(tree[0], base_iri)
     _agree(by_tokens, _check_services(_services(tree[1]), prologue, allow))
+    return by_tokens
 
 
 def check_update(

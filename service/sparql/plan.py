@@ -87,7 +87,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     check_nesting(tokens)
     check_describe(tokens, settings)
     form = query_form(tokens)
-    federation.check_query(text, settings.service_allow, base_iri, tokens)
+    services = federation.check_query(text, settings.service_allow, base_iri, tokens)
     select_fmt, graph_fmt = QueryResultsFormat.JSON, RdfFormat.TURTLE
     if form in ("CONSTRUCT", "DESCRIBE"):
         graph_fmt = _negotiate(op, accept, conneg.GRAPH_FORMATS, RdfFormat.TURTLE)
@@ -111,6 +111,20 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
         graph_format=_NAMES[graph_fmt],
         max_rows=settings.max_result_rows,
         bounded=limit is not None and limit <= settings.max_result_rows,
+        calls_out=services > 0,
+        volatile=services > 0 or _volatile(tokens),
+    )
+
+
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1, 17.4): an answer that
+# uses one may differ while the store does not, so it gets no entity tag (see service.web.conditional).
+VOLATILE = ("NOW", "RAND", "UUID", "STRUUID")
+
+
+def _volatile(tokens: list[Token]) -> bool:
+    return any(
+        token.is_word(*VOLATILE) and index + 1 < len(tokens) and tokens[index + 1].text == "("
+        for index, token in enumerate(tokens)
     )
 
 

@@ -16,11 +16,12 @@ format: for a few dozen triples, three passes cost more than reading them into P
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, cast
 
 from pyoxigraph import (
@@ -60,6 +61,8 @@ class Job:
     graph_format: str
     max_rows: int
     bounded: bool = False  # a SELECT whose own top-level LIMIT is within max_rows: no row count needed
+    calls_out: bool = False  # has SERVICE clauses: evaluating it again calls their endpoints again
+    volatile: bool = False  # its answer may differ with the store unchanged (SERVICE, NOW, RAND, UUID, STRUUID)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Head:
     media_type: str
     kind: str  # "solutions", "boolean" or "triples"
     truncated: bool = False
+    volatile: bool = False  # the job's: such an answer gets no entity tag
 
 
 class _Enough(Exception):
@@ -147,6 +151,8 @@ def evaluate(store: Store, job: Job) -> QueryResult:
 
 def write_result(result: QueryResult, job: Job, emit: Callable[[Head], None], out: Callable[[bytes], None]) -> None:
     """Serialise ``result`` for ``job``: call ``emit`` once with the head, then ``out`` per chunk."""
+    if job.volatile:
+        emit = functools.partial(_volatile, emit)
     if isinstance(result, QueryBoolean):
         fmt = _result_format(job.select_format)
         emit(Head(fmt.media_type, "boolean"))
@@ -174,6 +180,10 @@ def write_result(result: QueryResult, job: Job, emit: Callable[[Head], None], ou
                 sink.flush()
         return
     _write_triples(result, job, emit, out)
+
+
+def _volatile(emit: Callable[[Head], None], head: Head) -> None:
+    emit(replace(head, volatile=True))
 
 
 def _write_triples(result: QueryTriples, job: Job, emit: Callable[[Head], None], out: Callable[[bytes], None]) -> None:

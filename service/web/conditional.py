@@ -6,9 +6,13 @@ The tag is weak (``W/"…"``: the same answer may be compressed differently on t
 the answer depends on: the server's run (a random epoch: generations restart at 0 with the process), the
 store's generation (every write through this server bumps it, and the embedded store has no other
 writer: its lock keeps other processes out; the server processes of one run share the epoch and the
-generation), the method-independent request target (path and query string) and the ``Accept`` header
-(``Vary: Accept``). ``Cache-Control: no-cache`` lets browsers and proxies keep the answer and ask
-again each time, which costs one 304.
+generation), the method-independent request target (path and query string), the scheme, host and
+script root it was sent to (a query's base IRI and the endpoint's own IRI come from them) and the
+``Accept`` header (``Vary: Accept``). ``If-None-Match: *`` is answered 304 only once the view has
+answered 200. A query whose answer may change with the store unchanged (SERVICE, ``NOW()``,
+``RAND()``, ``UUID()``, ``STRUUID()``: its worker says so) gets no tag and ``Cache-Control: no-store``.
+``Cache-Control: no-cache`` lets browsers and proxies keep the answer and ask again each time, which
+costs one 304.
 
 A remote store may be written by others, so no tag is made for it: its answers say ``no-cache`` only.
 Writes, the static files (Flask tags those itself) and answers other than 200 are left as they are.
@@ -38,8 +42,7 @@ def init_app(app: Flask, store: object) -> None:
             return None
         tag = g.etag = current_tag()  # before the view: a write during it must not change the tag it gets
         asked = request.environ.get("HTTP_IF_NONE_MATCH", "")
-        named = _tags(asked) if asked else ()
-        if tag in named or "*" in named:
+        if asked and tag in _tags(asked):
             resp = Response(status=304)
             _headers(resp, tag)
             return resp
@@ -49,18 +52,36 @@ def init_app(app: Flask, store: object) -> None:
     def tag_answer(resp: Response) -> Response:
         if request.method not in _READS or _untagged_endpoint() or resp.status_code != 200:
             return resp
+        if g.get("untagged"):
+            return resp
         if tagged and "ETag" not in resp.headers:
-            _headers(resp, g.get("etag") or current_tag())
+            tag = g.get("etag") or current_tag()
+            if request.environ.get("HTTP_IF_NONE_MATCH", "").strip() == "*":
+                # "*" matches any current representation: known only now that there is one (a 404
+                # or a refused query is answered as it is, RFC 9110 §13.1.2)
+                resp.close()
+                resp = Response(status=304)
+            _headers(resp, tag)
         elif not tagged:
             resp.headers.setdefault("Cache-Control", "no-cache")
         return resp
 
 
+def untagged(resp: Response) -> None:
+    """``resp`` may differ from one request to the next with the store unchanged: no entity tag,
+    and no cache keeps it."""
+    g.untagged = True
+    resp.headers["Cache-Control"] = "no-store"
+
+
 def current_tag() -> str:
     """The weak entity tag of the current request against the store's current generation."""
     rt = runtime()
-    environ = request.environ  # the target as received (path and query string) and the Accept header
-    target = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}\n{environ.get('HTTP_ACCEPT', '')}"
+    environ = request.environ  # the target as received, the host and root it was sent to, and Accept
+    target = (
+        f"{environ.get('wsgi.url_scheme', '')}://{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}"
+        f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}\n{environ.get('HTTP_ACCEPT', '')}"
+    )
     digest = hashlib.blake2b(target.encode("utf-8"), digest_size=10).hexdigest()
     return f'W/"{rt.epoch}-{rt.evaluator.generation}-{digest}"'
 
@@ -78,8 +99,6 @@ def _headers(resp: Response, tag: str) -> None:
 
 def _tags(header: str) -> set[str]:
     """The entity tags an ``If-None-Match`` names (weak comparison: ``W/`` is ignored on both sides)."""
-    if header.strip() == "*":
-        return {"*"}
     tags = {t.strip() for t in header.split(",") if t.strip()}
     return tags | {t[2:] if t.startswith("W/") else f"W/{t}" for t in tags}
 

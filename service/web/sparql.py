@@ -23,6 +23,7 @@ from service.sparql.protocol import FORM, Operation, parse_operation
 from service.sparql.rdf_output import triples_bytes
 from service.sparql.service_description import SD_PREFIXES, service_description
 from service.sparql.void import VOID_PREFIXES, void_description
+from service.web.conditional import untagged
 from service.web.runtime import runtime
 from service.web.security import check_token
 
@@ -92,6 +93,8 @@ def query(op: Operation) -> Response:
         resp.content_length = stream.length
     resp.headers["Vary"] = "Accept"
     resp.headers["Access-Control-Allow-Origin"] = "*"
+    if stream.head.volatile:  # SERVICE, NOW(), RAND()…: the same request may be answered differently
+        untagged(resp)
     if stream.head.truncated:
         resp.headers[TRUNCATED_HEADER] = (
             f"only the first {settings.max_result_rows} results were sent (EVENTGRAPH_MAX_RESULT_ROWS)"

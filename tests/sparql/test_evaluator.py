@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from service.errors import QueryError, QueryTimeout
+from service.config import Settings
+from service.errors import EventgraphError, QueryError, QueryTimeout
 from service.sparql import evaluator
-from service.sparql.evaluator import InProcess, QueryStopped, WorkerPool, open_evaluator
+from service.sparql.evaluator import InProcess, QueryRequest, QueryStopped, WorkerPool, open_evaluator
+from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.store import Store, open_store
 
@@ -215,3 +217,50 @@ def test_worker_count_shares_the_cores_among_server_processes(monkeypatch: pytes
     assert [worker_count(8), worker_count(8, 2), worker_count(8, 3)] == [2, 1, 1]
     monkeypatch.setattr("os.cpu_count", lambda: 16)
     assert [worker_count(8), worker_count(8, 2), worker_count(8, 4), worker_count(3, 2)] == [8, 8, 4, 3]
+
+
+class BrokenEndpoint:
+    """A SPARQL endpoint on 127.0.0.1 that answers every request with broken JSON, and counts them."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.requests = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                self.requests += 1
+                body = b"{broken"
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                    + body
+                )
+
+
+def test_evaluator_a_failed_service_call_is_made_once(pool: WorkerPool) -> None:
+    """A failed SERVICE call raises what a failed read does; a read is tried again after a reopen, a
+    call out is not (reported: 8 calls to the endpoint for each failing query)."""
+    endpoint = BrokenEndpoint()
+    try:
+        url = f"http://127.0.0.1:{endpoint.port}/sparql"
+        settings = Settings(store=":memory:", service_allow=(url,))
+        request = QueryRequest(
+            Operation("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"), None, settings, None
+        )
+        with pytest.raises(EventgraphError):
+            pool.query(request, 30)
+        assert endpoint.requests == 1
+        assert number(pool, COUNT) == 300  # the worker answers the next query
+    finally:
+        endpoint.sock.close()

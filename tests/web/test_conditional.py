@@ -95,10 +95,11 @@ def test_conditional_a_repeated_read_is_304_without_evaluating(embedded: tuple[F
     with Counting(app) as counting:
         again = client.get(path, headers={"Accept": "application/json", "If-None-Match": tag})
         stripped = client.get(path, headers={"Accept": "application/json", "If-None-Match": tag[2:]})
-        star = client.get(path, headers={"Accept": "application/json", "If-None-Match": "*"})
-    assert [again.status_code, stripped.status_code, star.status_code] == [304, 304, 304]
+    assert [again.status_code, stripped.status_code] == [304, 304]
     assert again.data == b"" and again.headers["ETag"] == tag
     assert counting.calls == 0, "a 304 must be answered without reading the store"
+    star = client.get(path, headers={"Accept": "application/json", "If-None-Match": "*"})
+    assert star.status_code == 304 and star.data == b"" and star.headers["ETag"] == tag  # there is an answer
     other = client.get(path, headers={"Accept": "text/csv, */*;q=0.1", "If-None-Match": tag})
     assert other.status_code != 304  # another Accept is another answer
 
@@ -134,3 +135,44 @@ def test_conditional_errors_and_writes_carry_no_tag(embedded: tuple[Flask, Flask
     _, client = embedded
     assert "ETag" not in client.get("/api/events?limit=0").headers  # a 400 names the limit, untagged
     assert "ETag" not in client.post("/documents", data=b"x", headers={"Content-Type": "text/plain"}).headers
+
+
+def test_conditional_the_tag_follows_the_host_and_root(embedded: tuple[Flask, FlaskClient]) -> None:
+    """The answer depends on the host and root it is asked at (base IRI, the endpoint's own IRI):
+    so does its tag, and another host's tag is not a match (reported: one tag for both)."""
+    _, client = embedded
+    path = "/sparql?query=SELECT%20(%3C%3E%20AS%20%3Fb)%20%7B%7D"
+    here = client.get(path, headers={"Accept": "text/csv"})
+    there = client.get(path, headers={"Accept": "text/csv", "Host": "evil.example"})
+    rooted = client.get(path, headers={"Accept": "text/csv"}, environ_overrides={"SCRIPT_NAME": "/eg"})
+    assert here.data != there.data and here.headers["ETag"] != there.headers["ETag"]
+    assert rooted.headers["ETag"] not in (here.headers["ETag"], there.headers["ETag"])
+    crossed = client.get(path, headers={"Accept": "text/csv", "If-None-Match": there.headers["ETag"]})
+    assert crossed.status_code == 200 and crossed.data == here.data
+
+
+def test_conditional_a_star_matches_only_an_answer(embedded: tuple[Flask, FlaskClient]) -> None:
+    """``If-None-Match: *`` is true only when there is a current representation (RFC 9110 §13.1.2):
+    a missing resource or a refused query is answered as it is (reported: both were 304)."""
+    _, client = embedded
+    star = {"If-None-Match": "*"}
+    assert client.get("/id/event/does-not-exist", headers=star).status_code == 404
+    assert client.get("/sparql?query=SELECT%20WHERE", headers=star).status_code == 400
+    assert client.get("/api/events?limit=0", headers=star).status_code == 400
+
+
+@pytest.mark.parametrize("function", ["NOW()", "RAND()", "UUID()", "STRUUID()", "now()"])
+def test_conditional_an_answer_that_changes_by_itself_is_never_tagged(
+    embedded: tuple[Flask, FlaskClient], function: str
+) -> None:
+    """NOW(), RAND(), UUID(), STRUUID() (and SERVICE) answer differently with the store unchanged:
+    no tag, no 304, and no cache keeps them (reported: a 304 for a changed answer)."""
+    _, client = embedded
+    query = {"query": f"SELECT ({function} AS ?v) WHERE {{}}"}
+    first = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+    assert first.status_code == 200 and "ETag" not in first.headers
+    assert first.headers["Cache-Control"] == "no-store"
+    plain = client.get("/sparql", query_string={"query": "SELECT ?v WHERE { BIND(1 AS ?v) }"})
+    assert "ETag" in plain.headers and plain.headers["Cache-Control"] == "no-cache"  # the rest stays tagged
+    starred = client.get("/sparql", query_string=query, headers={"Accept": "text/csv", "If-None-Match": "*"})
+    assert starred.status_code == 200

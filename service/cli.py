@@ -699,7 +699,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
     import waitress
 
     from service.web import create_app
-    from service.web.processes import quiet_waitress
+    from service.web.processes import allow_open_files, quiet_waitress, waitress_options
     from service.web.runtime import app_runtime
 
     if load:
@@ -721,7 +721,7 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
             runtime.evaluator.start()  # the query workers are up before the first request
             _say_search_state(runtime.search)
             if fleet is not None:
-                fleet.start(app, settings.threads)  # and the writes the reading processes pass on
+                fleet.start(app)  # and the writes the reading processes pass on
                 listener = fleet.listener  # this process's own socket on the port (SO_REUSEPORT)
             processes = f" ({settings.processes} processes)" if fleet else ""
             click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/{processes}", err=True)
@@ -729,7 +729,8 @@ def _serve(settings: Settings, store: Store, listener: socket.socket, load: tupl
             # closed, so the next start has no log to replay.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             quiet_waitress()
-            waitress.serve(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
+            allow_open_files(settings)
+            waitress.serve(app, sockets=[listener], **waitress_options(settings))
         finally:
             runtime.close()
     finally:

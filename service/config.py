@@ -76,7 +76,13 @@ class Settings:
             "(whose size EVENTGRAPH_MAX_DOCUMENT_BYTES bounds)."
         ),
     )
-    max_request_bytes: int = field(default=10_000_000, metadata=_meta("Largest HTTP request body (bytes)."))
+    max_request_bytes: int = field(
+        default=10_000_000,
+        metadata=_meta(
+            "Largest HTTP request body (bytes): a longer one is refused as soon as its length is known, "
+            "before it is read."
+        ),
+    )
     max_result_rows: int = field(
         default=100_000, metadata=_meta("Most rows a SELECT answered over HTTP may return before it is cut off.")
     )
@@ -91,6 +97,13 @@ class Settings:
         ),
     )
     threads: int = field(default=8, metadata=_meta("Worker threads of the WSGI server."))
+    connections: int = field(
+        default=1000,
+        metadata=_meta(
+            "Most open connections each server process keeps; idle ones count too (waitress's own default, 100, "
+            "let 100 silent sockets shut everyone else out)."
+        ),
+    )
     processes: int = field(
         default=1,
         metadata=_meta(

@@ -66,6 +66,7 @@ class Fleet:
         # it listens); each process now listens on a socket of its own with SO_REUSEPORT, so that the
         # kernel spreads new connections over them evenly. One shared socket would not: the process
         # that has just accepted is the first to poll again and takes nearly every connection.
+        self.settings = settings
         self.family, self.address = probe.family, probe.getsockname()[:2]
         probe.close()
         self.listener = listening(self.family, self.address)
@@ -86,13 +87,13 @@ class Fleet:
         self._lock = threading.Lock()
         self._writes: Any = None  # the waitress server of the forwarded requests
 
-    def start(self, app: WsgiApp, threads: int) -> None:
+    def start(self, app: WsgiApp) -> None:
         """Answer the forwarded requests with ``app`` (a waitress server of their own on the Unix
         socket, in a thread: waitress serves Internet or Unix sockets, not both), then start the
         reading processes."""
         from waitress.server import create_server
 
-        self._writes = create_server(app, sockets=[self.writer], threads=threads, ident="eventgraph")
+        self._writes = create_server(app, sockets=[self.writer], **waitress_options(self.settings))
         threading.Thread(target=self._writes.run, name="eventgraph-writes", daemon=True).start()
         with self._lock:
             self._processes = [self._spawn() for _ in range(self.count)]
@@ -211,6 +212,34 @@ def _started(pid: int) -> str:
     return fields[19] if len(fields) > 19 else "-"
 
 
+def waitress_options(settings: Settings) -> dict[str, Any]:
+    """What every waitress server of a run is given, besides its sockets.
+
+    A request body over ``max_request_bytes`` is refused when its length is read (waitress's 413),
+    not after waitress has spooled up to its own limit of 1 GiB to disk; ``connections`` open
+    connections are kept (idle ones count: a client that opens many and sends nothing, or a byte a
+    minute, holds them), watched with poll() — select() stops at 1,024 descriptors — and the
+    process may open that many files (:func:`allow_open_files`)."""
+    return {
+        "threads": settings.threads,
+        "ident": "eventgraph",
+        "max_request_body_size": settings.max_request_bytes,
+        "connection_limit": settings.connections,
+        "asyncore_use_poll": True,
+    }
+
+
+def allow_open_files(settings: Settings) -> None:
+    """Raise this process's soft limit on open files to what ``connections`` connections need, up to
+    the hard limit (often 1,024 soft against 500,000 hard)."""
+    import resource
+
+    want = settings.connections + 256  # the store's files, the query workers' pipes, logs
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+
+
 def quiet_waitress() -> None:
     """No "Task queue depth is N" warning from waitress: it is logged whenever a request waits for one
     of the few threads, which under load is most requests (thousands of lines a second on stderr, and
@@ -285,13 +314,14 @@ def reader_main(argv: list[str]) -> int:
     logging.getLogger("waitress").setLevel(logging.WARNING)  # the writing process says where it serves
     quiet_waitress()
     settings: Settings = pickle.loads((folder / SETTINGS).read_bytes())  # our parent wrote it (folder 0700)
+    allow_open_files(settings)
     generation = SharedGeneration.attach(folder / GENERATION)
     app = create_app(settings, store=Elsewhere(settings.store), generation=generation, forward_to=str(folder / WRITER))
     runtime = app_runtime(app)
     listener = listening(family, (host, port))
     try:
         runtime.evaluator.start()
-        server = create_server(app, sockets=[listener], threads=settings.threads, ident="eventgraph")
+        server = create_server(app, sockets=[listener], **waitress_options(settings))
         print("ready", flush=True)  # the writing process waits for this line before it says it serves
         server.run()
     finally:

@@ -99,6 +99,16 @@ class UpdateRequest:
 
 
 @dataclass(frozen=True)
+class ParseRequest:
+    """A Graph Store body as it was received: parsed in a worker, which answers it as N-Triples."""
+
+    body: bytes
+    media_type: str | None
+    base_iri: str | None
+    max_bytes: int  # the most N-Triples the body may come to
+
+
+@dataclass(frozen=True)
 class Stream:
     """An answer whose head is known and whose body is still to come."""
 
@@ -123,6 +133,9 @@ class Evaluator(Protocol):
 
     def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
         """Plan and check a client's update: (text to apply, lines added in front of the user's)."""
+
+    def parse(self, request: ParseRequest, timeout: float) -> bytes:
+        """Parse a client's RDF body: its triples as N-Triples."""
 
     def invalidate(self) -> None:
         """The store was written: later queries must see the change."""
@@ -187,6 +200,12 @@ def plan_update(request: UpdateRequest) -> tuple[str, int]:
     return plan_text(request.op, request.settings, request.base_iri)
 
 
+def parse_body(request: ParseRequest) -> bytes:
+    from service.sparql.graph_store import as_ntriples
+
+    return as_ntriples(request.body, request.media_type, request.base_iri, request.max_bytes)
+
+
 class InProcess:
     """Evaluate in the calling thread: an in-memory store (tests), or a remote store (which has
     its own limits). No time or memory limit here."""
@@ -214,6 +233,9 @@ class InProcess:
 
     def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
         return plan_update(request)
+
+    def parse(self, request: ParseRequest, timeout: float) -> bytes:
+        return parse_body(request)
 
     def _remote(self, job: Job) -> QueryResult:
         """A remote store gets the endpoint's base IRI as a BASE line; its syntax errors are
@@ -259,6 +281,9 @@ class Remote:
     def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
         planned: tuple[str, int] = self.planner.call(request, timeout)
         return planned
+
+    def parse(self, request: ParseRequest, timeout: float) -> bytes:
+        return self.planner.parse(request, timeout)
 
     def start(self) -> None:
         self.planner.start()
@@ -336,10 +361,15 @@ def _send_error(conn: Connection, error: object) -> None:
     conn.send_bytes(_ERROR + payload)
 
 
-def _answer(conn: Connection, opened: _Opened, generation: int, task: Job | QueryRequest | UpdateRequest) -> None:
+def _answer(
+    conn: Connection, opened: _Opened, generation: int, task: Job | QueryRequest | UpdateRequest | ParseRequest
+) -> None:
     try:
         if isinstance(task, UpdateRequest):
             conn.send_bytes(_PLAN + pickle.dumps(plan_update(task)))
+            return
+        if isinstance(task, ParseRequest):
+            conn.send_bytes(_PLAN + pickle.dumps(parse_body(task)))
             return
         job = plan(task) if isinstance(task, QueryRequest) else _checked(task)
     except EventgraphError as exc:
@@ -547,8 +577,12 @@ class WorkerPool:
         planned: tuple[str, int] = self.call(request, timeout)
         return planned
 
-    def call(self, task: QueryRequest | UpdateRequest, timeout: float) -> Any:
-        """Plan ``task`` in a worker and return the plan (a :class:`Job`, or an update's text)."""
+    def parse(self, request: ParseRequest, timeout: float) -> bytes:
+        parsed: bytes = self.call(request, timeout)
+        return parsed
+
+    def call(self, task: QueryRequest | UpdateRequest | ParseRequest, timeout: float) -> Any:
+        """Plan ``task`` in a worker and return the plan (a :class:`Job`, an update's text, a body's triples)."""
         self.start()
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
@@ -714,7 +748,9 @@ class WorkerPool:
         atexit.unregister(self.close)
 
 
-def _text(task: Job | QueryRequest | UpdateRequest) -> str:
+def _text(task: Job | QueryRequest | UpdateRequest | ParseRequest) -> str:
+    if isinstance(task, ParseRequest):
+        return ""
     return task.text if isinstance(task, Job) else str(task.op.text)
 
 

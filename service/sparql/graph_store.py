@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse, serialize
@@ -69,6 +69,31 @@ def input_format(content_type: str | None) -> RdfFormat:
     return fmt
 
 
+EXPANSION = 10  # a body's triples may take this many times EVENTGRAPH_MAX_REQUEST_BYTES as N-Triples
+
+
+def as_ntriples(body: bytes, media_type: str | None, base_iri: str | None, max_bytes: int) -> bytes:
+    """A request body's triples as N-Triples: what a query worker answers for a Graph Store write
+    (the body is parsed there, under the time and memory limits, never in the server's process).
+
+    :raises UnsupportedMediaType: for a media type that is not an RDF graph format.
+    :raises UserError: when the body is not valid, or its triples take more than ``max_bytes``
+        (a small RDF/XML body can define entities that expand a thousandfold).
+    """
+    data = serialize(read_triples(body, input_format(media_type), base_iri), format=RdfFormat.N_TRIPLES)
+    assert data is not None  # no output given: serialize returns the bytes
+    if len(data) > max_bytes:
+        raise TooLarge(
+            f"the body's triples take {len(data):,} bytes as N-Triples, more than {max_bytes:,} "
+            f"({EXPANSION} × EVENTGRAPH_MAX_REQUEST_BYTES): send them in several requests"
+        )
+    return data
+
+
+class TooLarge(UserError):
+    status = 413
+
+
 def read_triples(body: bytes, fmt: RdfFormat, base_iri: str | None) -> list[Triple]:
     """Parse a whole request body before anything is written.
 
@@ -104,10 +129,8 @@ def graph_bytes(store: Store, graph: Graph, fmt: RdfFormat, prefixes: dict[str, 
     return triples_bytes(parse(buffer.getvalue(), RdfFormat.N_TRIPLES), fmt, prefixes)
 
 
-def _data(graph: Graph, triples: Iterable[Triple]) -> str:
-    data = serialize(triples, format=RdfFormat.N_TRIPLES)
-    assert data is not None  # no output given: serialize returns the bytes
-    body = data.decode("utf-8")
+def _data(graph: Graph, ntriples: bytes) -> str:
+    body = ntriples.decode("utf-8")
     if not body:
         return ""
     if graph is DEFAULT:
@@ -115,22 +138,22 @@ def _data(graph: Graph, triples: Iterable[Triple]) -> str:
     return f"INSERT DATA {{ GRAPH {NamedNode(graph)} {{\n{body}}} }}"
 
 
-def put(store: Store, graph: Graph, triples: list[Triple]) -> bool:
-    """Replace the graph's content; True when the graph was created."""
+def put(store: Store, graph: Graph, ntriples: bytes) -> bool:
+    """Replace the graph's content with triples given as N-Triples; True when the graph was created."""
     created = not exists(store, graph)
     if graph is DEFAULT:
         parts = ["DROP SILENT DEFAULT"]
     else:
         parts = [f"DROP SILENT GRAPH {NamedNode(graph)}", f"CREATE SILENT GRAPH {NamedNode(graph)}"]
-    store.update(" ;\n".join(p for p in (*parts, _data(graph, triples)) if p))
+    store.update(" ;\n".join(p for p in (*parts, _data(graph, ntriples)) if p))
     return created
 
 
-def post(store: Store, graph: Graph, triples: list[Triple]) -> bool:
-    """Add triples to the graph (blank nodes are new); True when the graph was created."""
+def post(store: Store, graph: Graph, ntriples: bytes) -> bool:
+    """Add triples given as N-Triples to the graph (blank nodes are new); True when the graph was created."""
     created = not exists(store, graph)
     parts = [] if graph is DEFAULT else [f"CREATE SILENT GRAPH {NamedNode(graph)}"]
-    store.update(" ;\n".join(p for p in (*parts, _data(graph, triples)) if p))
+    store.update(" ;\n".join(p for p in (*parts, _data(graph, ntriples)) if p))
     return created
 
 

@@ -270,3 +270,39 @@ def test_isolation_a_heavy_update_is_stopped_at_the_time_limit_and_changes_nothi
     )
     assert posted.status_code == 201, posted.text  # writes go on
     alive(server)
+
+
+def laughs(levels: int) -> bytes:
+    """RDF/XML whose one literal is an entity defined ``levels`` deep, each level ten of the one below:
+    a few hundred bytes that expand to 3 × 10**levels characters."""
+    entities = ['<!ENTITY l0 "lol">'] + [f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, levels + 1)]
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{chr(10).join(entities)}\n]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+        f'<rdf:Description rdf:about="http://example.org/s"><ex:p>&l{levels};</ex:p></rdf:Description></rdf:RDF>'
+    ).encode()
+
+
+def peak_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+def test_isolation_a_graph_store_body_is_parsed_in_a_worker_and_bounded(server: Server) -> None:
+    """Reported: a 600-byte RDF/XML body of nested entities was parsed in the server's process
+    (its peak memory 77 → 490 MB); one level more would ask for 10 GB. Now a worker parses it,
+    and its triples may take at most 10 × EVENTGRAPH_MAX_REQUEST_BYTES as N-Triples."""
+    before = peak_kib(server.proc.pid)
+    url = server.url + "/graph-store?graph=urn:laughs"
+    rdfxml = {**AUTH, "Content-Type": "application/rdf+xml"}
+    answer = requests.put(url, data=laughs(8), headers=rdfxml, timeout=120)  # 300 MB of text
+    assert answer.status_code in (413, 503), answer.text
+    assert "EVENTGRAPH_MAX_REQUEST_BYTES" in answer.text or "EVENTGRAPH_QUERY_MEMORY_MB" in answer.text
+    assert peak_kib(server.proc.pid) - before < 50_000, "the body was expanded in the server's process"
+    small = requests.put(url, data=laughs(3), headers=rdfxml, timeout=60)  # 3,000 characters: a plain write
+    assert small.status_code == 201, small.text
+    got = requests.get(url, headers={"Accept": "application/n-triples"}, timeout=60)
+    assert got.status_code == 200 and got.text.count("lol") == 1000
+    alive(server)

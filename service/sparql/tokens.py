@@ -33,6 +33,8 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_PARTIAL_UCHAR = re.compile(r"\\[uU][0-9A-Fa-f]")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ def canonical(text: str) -> str:
     if _UCHAR.search(out):
         raise QueryError(
             "the request holds \\u escapes that spell further \\u escapes; write the characters themselves"
+        )
+    if _PARTIAL_UCHAR.search(out):  # rdflib reads \U with 4 digits as an escape, pyoxigraph does not
+        raise QueryError("the request holds an incomplete escape: \\u takes 4 hex digits, \\U takes 8")
+    if _LONE_CR.search(out):  # it ends a comment for pyoxigraph, not for rdflib
+        raise QueryError(
+            "the request holds a carriage return without a line feed after it: end its lines with a line feed"
         )
     return blank_comments(out)
 

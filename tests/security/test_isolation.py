@@ -138,6 +138,12 @@ def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -
         "PREFIX x: <http://x/> SELECT * WHERE { BIND(x:a\\' AS ?z) SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } "
         "BIND('' AS ?q) }",
         "SELECT * WHERE { # \r SERVICE <http://127.0.0.1:{port}/x> { ?a ?b ?c } }",
+        # reported next: '<#>' after an operand is an IRI to the tokenizer, "less than" and a comment
+        # to rdflib and pyoxigraph; a lone CR, or \U with four digits, then ends that comment for one
+        'SELECT * { FILTER(?a<#> """\r 1) SERVICE <http://127.0.0.1:{port}/x> {} FILTER(?a<\n 2) # """\n}',
+        "SELECT * { FILTER(?a<#> ''' \\U000A 2) FILTER(?a < \"\"\"\n1) "
+        "SERVICE <http://127.0.0.1:{port}/x> {} FILTER(?a < 3 # ''' \"\"\"\n) }",
+        'ASK { FILTER("x"<#> """\r "y") SERVICE <http://127.0.0.1:{port}/x> {} FILTER("x"<\n "z") # """\n}',
     ],
 )
 def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
@@ -163,6 +169,10 @@ def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
         # reported: the same two readings that cancel out, hiding a LOAD
         "PREFIX x: <http://x/>\n# c\rINSERT DATA { <urn:a> <urn:b> x:a\\# } ; "
         "LOAD SILENT <http://127.0.0.1:{port}/load> INTO GRAPH <urn:loaded>",
+        'INSERT { <a:s> <a:p> <a:o> } WHERE { FILTER(?a<#> """\r 1) } ; LOAD <http://127.0.0.1:{port}/x> ; '
+        'INSERT { <a:s> <a:p> <a:o> } WHERE { FILTER(?a<\n 2) # """\n}',
+        'INSERT { <a:s> <a:p> <a:o> } WHERE { FILTER(?a<#> """\r 1) SERVICE <http://127.0.0.1:{port}/x> {} '
+        'FILTER(?a<\n 2) # """\n}',
     ],
 )
 def test_isolation_updates_cannot_load_or_call_out_even_with_the_token(

@@ -10,6 +10,7 @@ is there a FROM, where do the WHERE clauses of an update start.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -103,10 +104,10 @@ def blank_comments(text: str) -> str:
     if "#" not in text:
         return text
     parts, last = [], 0
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup == "comment":
-            parts += [text[last : match.start()], " " * (match.end() - match.start())]
-            last = match.end()
+    for kind, start, end in _lex(text):
+        if kind == "comment":
+            parts += [text[last:start], " " * (end - start)]
+            last = end
     parts.append(text[last:])
     return "".join(parts)
 
@@ -119,17 +120,79 @@ def tokenize(text: str) -> list[Token]:
     """
     out: list[Token] = []
     depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
+    for kind, start, end in _lex(text):
         if kind in ("ws", "comment"):
             continue
-        value = match.group()
+        value = text[start:end]
         if value == "}":
             depth = max(depth - 1, 0)
-        out.append(Token(kind, value, match.start(), depth))
+        out.append(Token(kind, value, start, depth))
         if value == "{":
             depth += 1
     return out
+
+
+_OPERANDS = frozenset({"var", "number", "string", "iri", "pname", "langtag"})  # kinds of tokens
+_LESS = re.compile(r"<=?")
+
+
+def _lex(text: str) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) of every piece of ``text``, whitespace and comments included.
+
+    One reading the grammar leaves to context is settled as the engines settle it: inside an
+    expression's parentheses, a ``<`` after an operand (``?a<#>``, ``1<=?b``) is the operator
+    "less than", not the start of an IRI — pyoxigraph and rdflib read it so, and reading an IRI
+    there would hide from the checks what follows (a ``#`` that starts a comment). Parentheses
+    are an expression's after FILTER, BIND, a function's name or inside another expression's, in
+    a SELECT clause and in the solution modifiers; not in VALUES, collections or property paths.
+    """
+    scopes: list[str] = []  # "{" for a group, "e" for an expression's parenthesis, "d" for another
+    previous = ""  # "operand" after a term or a closing bracket, else the last word (lower case) or kind
+    clause, clause_at = "", 0  # "select", "modifiers" or "values", and len(scopes) where it began
+    position = 0
+    while position < len(text):
+        less = _LESS.match(text, position) if scopes and scopes[-1] == "e" and previous == "operand" else None
+        match = less or _TOKEN.match(text, position)
+        assert match is not None  # the last alternative takes any one character
+        kind = "punct" if less else match.lastgroup or "other"
+        value = match.group()
+        yield kind, position, match.end()
+        position = match.end()
+        if kind in ("ws", "comment"):
+            continue
+        word = value.upper() if kind == "word" else ""
+        if word in ("SELECT", "VALUES") or word in ("ORDER", "GROUP", "HAVING"):
+            clause, clause_at = ("modifiers" if word in ("ORDER", "GROUP", "HAVING") else word.lower()), len(scopes)
+        elif word in ("WHERE", "LIMIT", "OFFSET") and clause != "values":
+            clause = ""
+        if value == "(":
+            scopes.append(_paren(previous, scopes[-1] if scopes else "", clause))
+        elif value == ")" and scopes and scopes[-1] != "{":
+            scopes.pop()
+        elif value == "{":
+            if clause in ("select", "modifiers"):
+                clause = ""
+            scopes.append("{")
+        elif value == "}":
+            while scopes and scopes.pop() != "{":
+                pass
+            if len(scopes) < clause_at or (clause == "values" and len(scopes) == clause_at):
+                clause = ""
+        if kind in _OPERANDS or value in (")", "]") or word in ("TRUE", "FALSE"):
+            previous = "operand"
+        else:
+            previous = word.lower() if word else kind
+
+
+def _paren(previous: str, inside: str, clause: str) -> str:
+    """Whether a ``(`` after ``previous`` opens an expression's parenthesis ("e") or not ("d")."""
+    if clause == "values" or previous in ("values", "a"):
+        return "d"  # VALUES' variables and rows; a collection after the keyword a
+    if inside == "e" or clause in ("select", "modifiers"):
+        return "e"
+    if previous not in ("", "operand", "punct", "other", "bnode") and previous.isalnum():
+        return "e"  # after FILTER, BIND, IN, EXISTS…, a built-in function's name
+    return "d"  # a collection or a property path in a triple pattern
 
 
 def query_form(tokens: list[Token]) -> str | None:

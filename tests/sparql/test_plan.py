@@ -174,3 +174,12 @@ def test_plan_refuses_what_the_readers_would_read_apart(text: str, reason: str) 
         )
     ok = plan_query(Operation("query", "SELECT * {\r\n?s ?p ?o # windows line ends\r\n}"), None, SETTINGS, BASE)
     assert ok.text.startswith("SELECT * {\r\n")
+
+
+def test_plan_a_less_than_read_as_an_iri_hides_no_nesting() -> None:
+    # Reported: in FILTER(?a<#> and three quotes, the tokenizer read an IRI and then a string where
+    # the engines read "less than" and a comment, and 300 nested groups after it passed the limit.
+    quotes = '"' * 3
+    hidden = f"SELECT * {{ FILTER(?a<#> {quotes}\n" + "{" * 300 + "}" * 300 + f" FILTER(?a<\n 2) # {quotes}\n}}"
+    with pytest.raises(QueryError, match="nests"):
+        plan_query(Operation("query", hidden), None, SETTINGS, BASE)

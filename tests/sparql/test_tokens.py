@@ -57,3 +57,32 @@ def test_tokens_doctests() -> None:
     from service.sparql import tokens
 
     assert doctest.testmod(tokens).failed == 0
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(t.kind, t.text) for t in tokenize(text)]
+
+
+def test_tokens_less_than_after_an_operand_in_an_expression_is_the_operator() -> None:
+    """As pyoxigraph and rdflib read it: ``?a<#>`` is "less than" and a comment, not an IRI
+    (reported: the IRI reading hid a SERVICE, and nesting, from the checks)."""
+    assert kinds("SELECT * { FILTER(?a<#> 1) }")[5:7] == [("var", "?a"), ("punct", "<")]
+    assert "<#>" not in [t.text for t in tokenize("SELECT * { FILTER(?a<#> 1) }")]
+    assert ("punct", "<=") in kinds("SELECT * { FILTER(1<=?b) }")
+    assert ("punct", "<") in kinds('SELECT * { FILTER("x"@en<"y") }')
+    assert ("punct", "<") in kinds("SELECT (?a<?b AS ?c) WHERE { }")
+    assert ("punct", "<") in kinds("SELECT * WHERE { } ORDER BY ?a (?b<?c)")
+    assert ("punct", "<") in kinds("SELECT * { VALUES ?x { 1 } FILTER(?x<#> 1) }")
+    called = kinds("SELECT * { FILTER(<http://f#n>(?x) < <http://y#z>) }")
+    assert ("iri", "<http://f#n>") in called and ("iri", "<http://y#z>") in called and ("punct", "<") in called
+    assert ("iri", "<http://a#b>") in kinds("SELECT * { FILTER(?x IN (<http://a#b>, <http://c#d>)) }")
+
+
+def test_tokens_less_than_elsewhere_starts_an_iri() -> None:
+    """VALUES rows, collections and property paths hold IRIs after other terms."""
+    rows = kinds("SELECT * { VALUES (?a ?b) { (<http://a#b> <http://c#d>) } }")
+    assert ("iri", "<http://a#b>") in rows and ("iri", "<http://c#d>") in rows
+    assert ("iri", "<http://x#y>") in kinds("SELECT * { ?s ?p (?a <http://x#y>) }")
+    assert ("iri", "<http://q#b>") in kinds("SELECT * { ?s (<http://p#a>|<http://q#b>)* ?o }")
+    assert ("iri", "<http://x#y>") in kinds("SELECT * { ?s a (1 <http://x#y>) }")
+    assert ("iri", "<http://p#q>") in kinds("SELECT * { ?s <http://p#q> ?o FILTER(?o = <http://p#q>) }")

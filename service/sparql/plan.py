@@ -8,6 +8,7 @@ reads that one text, so what is checked is exactly what runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
@@ -49,6 +50,25 @@ def check_nesting(tokens: list[Token]) -> None:
         raise QueryError(f"the request nests {max(braces, deepest)} levels deep; at most {MAX_NESTING} are allowed")
 
 
+def check_names(tokens: list[Token]) -> None:
+    """:raises QueryError: for a prefixed name that pyoxigraph reads differently from the grammar
+    (and from rdflib and the tokenizer): a local part of more than one run of dots, which it cuts
+    after the first (``ex:a.b.c``), and a prefix ``SERVICE:`` or ``LOAD:``, which it reads as the
+    keyword when the prefix is undeclared (``ex:a.b.SERVICE:x`` called the endpoint ``:x``)."""
+    for token in tokens:
+        if token.kind != "pname":
+            continue
+        prefix, _, local = token.text.partition(":")
+        if prefix.upper() in ("SERVICE", "LOAD") or len(_DOTS.findall(local)) > 1:
+            raise QueryError(
+                f"the prefixed name {token.text} is read one way by the engine and another by the grammar: "
+                "write it as a full IRI, <…>"
+            )
+
+
+_DOTS = re.compile(r"\.+")
+
+
 def check_length(text: str, settings: Settings) -> None:
     """:raises QueryError: for a query or update longer than ``max_query_chars`` (checked before any parsing)."""
     if len(text) > settings.max_query_chars:
@@ -85,6 +105,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     text = canonical(op.text)
     tokens = tokenize(text)
     check_nesting(tokens)
+    check_names(tokens)
     check_describe(tokens, settings)
     form = query_form(tokens)
     services = federation.check_query(text, settings.service_allow, base_iri, tokens)
@@ -164,6 +185,7 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     text = canonical(op.text)
     tokens = tokenize(text)
     check_nesting(tokens)
+    check_names(tokens)
     federation.check_update(text, settings.service_allow, base_iri, tokens)
     if op.has_dataset:
         if top_level_words(tokens, "USING", "WITH"):

@@ -13,6 +13,34 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# The grammar's own character classes (SPARQL 1.1 §19.8, productions 164–175): what the engines
+# read as one name, the tokenizer reads as one name (Python's \w is not the same set).
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = "%[0-9A-Fa-f]{2}|\\\\[_~.\\-!$&'()*+,;=/?\\#@%]"
+_VARNAME = "[" + _PN_CHARS_U + "0-9][" + _PN_CHARS_U + "0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_PN_PREFIX = "[" + _PN_CHARS_BASE + "](?:[" + _PN_CHARS + ".]*[" + _PN_CHARS + "])?"
+_PN_LOCAL = (
+    "(?:["
+    + _PN_CHARS_U
+    + ":0-9]|"
+    + _PLX
+    + ")(?:(?:["
+    + _PN_CHARS
+    + ".:]|"
+    + _PLX
+    + ")*(?:["
+    + _PN_CHARS
+    + ":]|"
+    + _PLX
+    + "))?"
+)
+_BNODE = "_:[" + _PN_CHARS_U + "0-9](?:[" + _PN_CHARS + ".]*[" + _PN_CHARS + "])?"
+
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
@@ -21,11 +49,21 @@ _TOKEN = re.compile(
               |'''(?:[^'\\]|\\.|'(?!''))*'''
               |"(?:[^"\\\n\r]|\\.)*"
               |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<tripleopen><<\(?)
+  | (?P<tripleclose>\)?>>)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<bnode>_:[^\s{}()\[\];,<>"'#]+)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:\\[_~.\-!$&'()*+,;=/?\#@%]|[^\s{}()\[\];,<>"'\#\\])*)
+  | (?P<var>[?$]"""
+    + _VARNAME
+    + r""")
+  | (?P<bnode>"""
+    + _BNODE
+    + r""")
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)
+  | (?P<pname>(?:"""
+    + _PN_PREFIX
+    + r""")?:(?:"""
+    + _PN_LOCAL
+    + r""")?)
   | (?P<word>[^\W\d][\w]*)
   | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
   | (?P<punct>[{}()\[\].;,])
@@ -148,6 +186,7 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
     """
     scopes: list[str] = []  # "{" for a group, "e" for an expression's parenthesis, "d" for another
     previous = ""  # "operand" after a term or a closing bracket, else the last word (lower case) or kind
+    earlier = ""  # the same for the token before it
     clause, clause_at = "", 0  # "select", "modifiers" or "values", and len(scopes) where it began
     position = 0
     while position < len(text):
@@ -166,8 +205,11 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
         elif word in ("WHERE", "LIMIT", "OFFSET") and clause != "values":
             clause = ""
         if value == "(":
-            scopes.append(_paren(previous, scopes[-1] if scopes else "", clause))
-        elif value == ")" and scopes and scopes[-1] != "{":
+            called = previous == "operand" and earlier == "filter"  # FILTER <f>(…), FILTER xsd:boolean(…)
+            scopes.append("e" if called else _paren(previous, scopes[-1] if scopes else "", clause))
+        elif kind == "tripleopen":  # a triple term or a reified triple: terms, as in a pattern
+            scopes.append("d")
+        elif (value == ")" or kind == "tripleclose") and scopes and scopes[-1] != "{":
             scopes.pop()
         elif value == "{":
             if clause in ("select", "modifiers"):
@@ -178,7 +220,8 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
                 pass
             if len(scopes) < clause_at or (clause == "values" and len(scopes) == clause_at):
                 clause = ""
-        if kind in _OPERANDS or value in (")", "]") or word in ("TRUE", "FALSE"):
+        earlier = previous
+        if kind in _OPERANDS or kind == "tripleclose" or value in (")", "]") or word in ("TRUE", "FALSE"):
             previous = "operand"
         else:
             previous = word.lower() if word else kind

@@ -144,6 +144,11 @@ def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -
         "SELECT * { FILTER(?a<#> ''' \\U000A 2) FILTER(?a < \"\"\"\n1) "
         "SERVICE <http://127.0.0.1:{port}/x> {} FILTER(?a < 3 # ''' \"\"\"\n) }",
         'ASK { FILTER("x"<#> """\r "y") SERVICE <http://127.0.0.1:{port}/x> {} FILTER("x"<\n "z") # """\n}',
+        # reported by the second fuzzing: pyoxigraph cuts ex:a.b.SERVICE:x after ex:a.b and reads the
+        # undeclared prefix SERVICE: as the keyword, calling :x
+        "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\nSELECT * WHERE { ?s ?p ex:a.b.SERVICE:x { } }",
+        "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+        "SELECT * { ?s ?p ?o OPTIONAL { ?s ?p ex:a.b.SERVICE: { } } }",
     ],
 )
 def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
@@ -173,6 +178,8 @@ def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
         'INSERT { <a:s> <a:p> <a:o> } WHERE { FILTER(?a<\n 2) # """\n}',
         'INSERT { <a:s> <a:p> <a:o> } WHERE { FILTER(?a<#> """\r 1) SERVICE <http://127.0.0.1:{port}/x> {} '
         'FILTER(?a<\n 2) # """\n}',
+        "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+        "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p ex:a.b.SERVICE:x { } }",
     ],
 )
 def test_isolation_updates_cannot_load_or_call_out_even_with_the_token(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from service.config import Settings
 from service.errors import NotAcceptable, QueryError
@@ -183,3 +183,70 @@ def test_plan_a_less_than_read_as_an_iri_hides_no_nesting() -> None:
     hidden = f"SELECT * {{ FILTER(?a<#> {quotes}\n" + "{" * 300 + "}" * 300 + f" FILTER(?a<\n 2) # {quotes}\n}}"
     with pytest.raises(QueryError, match="nests"):
         plan_query(Operation("query", hidden), None, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p ?o FILTER(true || ?x\u20ac <#> ) } LIMIT 2 #\n 1) }",
+        "SELECT * WHERE { ?s ?p ?o BIND(?\u20ac <#> ) } LIMIT 2 #\n 1 AS ?z) }",
+        "SELECT * WHERE { ?s ?p ?o FILTER <http://www.w3.org/2001/XMLSchema#boolean>(?o <#> ) } LIMIT 2 #\n 100) }",
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+        "SELECT * WHERE { ?s ?p ?o FILTER xsd:boolean(?o <#> ) } LIMIT 2 #\n 100) }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(true || ?x\u20ac<'''> ) } LIMIT 2 '''\n) }",
+        'SELECT * WHERE { ?s ?p ?o FILTER("x"@en--ltr <#> ) } LIMIT 2 #\n "y") }',
+    ],
+)
+def test_plan_a_limit_in_what_the_engine_reads_as_a_comment_or_string_is_no_limit(text: str) -> None:
+    """Reported by the second fuzzing: a variable with a character outside Python's \\w (``?x€``),
+    a FILTER whose constraint is a function's call, a direction tag (``@en--ltr``) each made the
+    tokenizer read an IRI where the engine reads "less than": the LIMIT it saw was in a comment."""
+    store = Store()
+    for number in range(10):
+        store.add(Quad(NamedNode(f"urn:s{number}"), NamedNode("urn:p"), Literal(number)))
+    job = plan_query(Operation("query", text), None, SETTINGS, BASE)
+    assert not job.bounded  # no LIMIT outside the comment or string: the row cap applies
+    list(store.query(job.text))  # and the planned text still parses and runs
+
+
+def test_plan_names_the_engine_reads_otherwise_are_refused() -> None:
+    """pyoxigraph 0.5.13 cuts a prefixed name after its first run of dots and reads an undeclared
+    ``SERVICE:`` prefix as the keyword: ``ex:a.b.SERVICE:x`` called the endpoint ``:x`` (reported)."""
+    for text in (
+        "PREFIX ex: <urn:x:>\nPREFIX : <http://10.0.0.1/>\nSELECT * WHERE { ?s ?p ex:a.b.SERVICE:x { } }",
+        "PREFIX ex: <urn:x:> SELECT * WHERE { ?s ?p ex:a.b.c }",
+        "PREFIX service: <urn:x:> SELECT * WHERE { ?s ?p service:x }",
+    ):
+        with pytest.raises(QueryError, match="full IRI"):
+            plan_query(Operation("query", text), None, SETTINGS, BASE)
+    update = (
+        "PREFIX ex: <urn:x:>\nPREFIX : <http://10.0.0.1/>\n"
+        "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p ex:a.b.SERVICE:x { } }"
+    )
+    with pytest.raises(QueryError, match="full IRI"):
+        plan_update(Operation("update", update), SETTINGS, None)
+    plain = plan_query(Operation("query", "PREFIX ex: <urn:x:> SELECT * { ?s ex:a.b ex:c..d }"), None, SETTINGS, BASE)
+    assert "ex:a.b" in plain.text
+
+
+def test_plan_hidden_nesting_and_describe_terms_are_counted() -> None:
+    hidden = "SELECT * WHERE { ?s ?p ?o FILTER(true || ?x\u20ac <#> '''\n1) " + "{" * 300 + "}" * 300 + " #''')\n}"
+    with pytest.raises(QueryError, match="nests"):
+        plan_query(Operation("query", hidden), None, SETTINGS, BASE)
+    called = "SELECT * WHERE { ?s ?p ?o FILTER <urn:f>(?o <#> '''\n1) " + "{" * 300 + "}" * 300 + " #''')\n}"
+    with pytest.raises(QueryError, match="nests"):
+        plan_query(Operation("query", called), None, SETTINGS, BASE)
+    many = "DESCRIBE " + " ".join(f"?\u20ac{i}" for i in range(500)) + " WHERE { ?\u20ac0 ?p ?o }"
+    with pytest.raises(QueryError, match="EVENTGRAPH_MAX_DESCRIBE_TERMS"):
+        plan_query(Operation("query", many), None, SETTINGS, BASE)
+
+
+def test_plan_a_triple_term_in_an_expression_is_left_as_it_is() -> None:
+    """SPARQL 1.2 triple terms (pyoxigraph reads them): the IRIs inside are terms, not operators."""
+    text = (
+        "PREFIX ex: <http://example.org/ns#>\n"
+        "SELECT ?t WHERE { BIND(<<( ex:a <http://example.org/ns#p> ex:b )>> AS ?t) FILTER(?t != <http://x#y>) }"
+    )
+    job = plan_query(Operation("query", text), None, SETTINGS, BASE)
+    assert job.text == text
+    assert len(list(Store().query(job.text))) == 1

@@ -51,22 +51,28 @@ def check_nesting(tokens: list[Token]) -> None:
 
 
 def check_names(tokens: list[Token]) -> None:
-    """:raises QueryError: for a prefixed name that pyoxigraph reads differently from the grammar
-    (and from rdflib and the tokenizer): a local part of more than one run of dots, which it cuts
-    after the first (``ex:a.b.c``), and a prefix ``SERVICE:`` or ``LOAD:``, which it reads as the
-    keyword when the prefix is undeclared (``ex:a.b.SERVICE:x`` called the endpoint ``:x``)."""
+    """:raises QueryError: for a prefixed name that pyoxigraph may read differently from the grammar
+    (and from rdflib and the tokenizer). pyoxigraph cuts a name after its first run of unescaped
+    dots (``ex:a.b.c``), and when a name's prefix is undeclared it backs out and reads a keyword
+    glued to the rest (``ex:a.b.SERVICE:x``, ``trueSERVICEx:y``, ``FILTERxsd:boolean(…)``), which
+    called endpoints and hid limits. So every prefix must be declared, and none may begin with
+    FILTER, SERVICE or LOAD (matched by the engine without a word boundary)."""
+    declared = {t.text for i, t in enumerate(tokens[1:], 1) if t.kind == "pname" and tokens[i - 1].is_word("PREFIX")}
     for token in tokens:
         if token.kind != "pname":
             continue
         prefix, _, local = token.text.partition(":")
-        if prefix.upper() in ("SERVICE", "LOAD") or len(_DOTS.findall(local)) > 1:
+        if prefix + ":" not in declared:
+            raise QueryError(f"the prefix {prefix}: of {token.text} is not declared: add PREFIX {prefix}: <…>")
+        if prefix.upper().startswith(_GLUED) or len(_DOTS.findall(local)) > 1:
             raise QueryError(
                 f"the prefixed name {token.text} is read one way by the engine and another by the grammar: "
                 "write it as a full IRI, <…>"
             )
 
 
-_DOTS = re.compile(r"\.+")
+_DOTS = re.compile(r"(?<!\\)\.+")  # runs of dots that are not escaped (\.)
+_GLUED = ("FILTER", "SERVICE", "LOAD")
 
 
 def check_length(text: str, settings: Settings) -> None:

@@ -212,7 +212,7 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
         elif (value == ")" or kind == "tripleclose") and scopes and scopes[-1] != "{":
             scopes.pop()
         elif value == "{":
-            if clause in ("select", "modifiers"):
+            if clause in ("select", "modifiers") and len(scopes) == clause_at:  # not an EXISTS inside it
                 clause = ""
             scopes.append("{")
         elif value == "}":

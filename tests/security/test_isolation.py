@@ -149,6 +149,8 @@ def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -
         "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\nSELECT * WHERE { ?s ?p ex:a.b.SERVICE:x { } }",
         "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\n"
         "SELECT * { ?s ?p ?o OPTIONAL { ?s ?p ex:a.b.SERVICE: { } } }",
+        # and the third: a keyword glued to an undeclared prefix (the engine reads true, then SERVICE)
+        "PREFIX x: <http://127.0.0.1:{port}/>\nSELECT * WHERE { ?s ?p trueSERVICEx:y { } }",
     ],
 )
 def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
@@ -180,6 +182,7 @@ def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
         'FILTER(?a<\n 2) # """\n}',
         "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\n"
         "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p ex:a.b.SERVICE:x { } }",
+        "PREFIX x: <http://127.0.0.1:{port}/>\nINSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p trueSERVICEx:y { } }",
     ],
 )
 def test_isolation_updates_cannot_load_or_call_out_even_with_the_token(

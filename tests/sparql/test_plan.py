@@ -250,3 +250,48 @@ def test_plan_a_triple_term_in_an_expression_is_left_as_it_is() -> None:
     job = plan_query(Operation("query", text), None, SETTINGS, BASE)
     assert job.text == text
     assert len(list(Store().query(job.text))) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX : <http://www.w3.org/2001/XMLSchema#>\n"
+        "SELECT * WHERE { ?s ?p ?o FILTER:boolean(?o <#> ) } LIMIT 2 #\n 100) }",
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+        "SELECT * WHERE { ?s ?p ?o FILTERxsd:boolean(?o <#> ) } LIMIT 2 #\n 100) }",
+        "PREFIX x: <http://10.0.0.1/>\nSELECT * WHERE { ?s ?p trueSERVICEx:y { } }",
+        "PREFIX x: <http://10.0.0.1/>\nSELECT * WHERE { ?s ?p falseSERVICEx:y { } }",
+        "PREFIX FILTERxsd: <urn:f:> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+        "SELECT * WHERE { ?s ?p ?o FILTERxsd:boolean(?o) }",
+        "SELECT * WHERE { ?s ?p undeclared:x }",
+    ],
+)
+def test_plan_undeclared_and_keyword_glued_prefixes_are_refused(text: str) -> None:
+    """Reported by the third fuzzing: pyoxigraph backs out of a name whose prefix is undeclared and
+    reads a keyword glued to it (``trueSERVICEx:y`` called ``x:y``; ``FILTERxsd:boolean(`` hid a
+    LIMIT): every prefix must be declared, and none may begin with FILTER, SERVICE or LOAD."""
+    with pytest.raises(QueryError, match="not declared|full IRI"):
+        plan_query(Operation("query", text), None, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s (EXISTS { ?s ?p ?o } AS ?e) (?s <#> ) WHERE { ?s ?p ?o } LIMIT 2 #\n"
+        " <urn:z> AS ?z) WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY (EXISTS { ?s ?p 1 }) (?o <#> ) LIMIT 2 #\n 3)",
+    ],
+)
+def test_plan_an_exists_in_a_select_clause_does_not_end_it(text: str) -> None:
+    """Reported: the braces of an EXISTS ended the tokenizer's SELECT clause (or ORDER BY), so the
+    next parenthesis was not an expression's and '<#>' an IRI: the LIMIT was in the engine's comment."""
+    try:
+        job = plan_query(Operation("query", text), None, SETTINGS, BASE)
+    except QueryError:
+        return  # refused is as good
+    assert not job.bounded
+
+
+def test_plan_escaped_dots_are_not_runs() -> None:
+    text = "PREFIX ex: <urn:x:>\nSELECT * WHERE { ?s ?p ?o FILTER(?s != ex:a\\.b\\.c) } LIMIT 3"
+    assert plan_query(Operation("query", text), None, SETTINGS, BASE).bounded

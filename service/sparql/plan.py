@@ -57,14 +57,22 @@ def check_names(tokens: list[Token]) -> None:
     glued to the rest (``ex:a.b.SERVICE:x``, ``trueSERVICEx:y``, ``FILTERxsd:boolean(…)``), which
     called endpoints and hid limits. So every prefix must be declared, and none may begin with
     FILTER, SERVICE or LOAD (matched by the engine without a word boundary)."""
-    declared = {t.text for i, t in enumerate(tokens[1:], 1) if t.kind == "pname" and tokens[i - 1].is_word("PREFIX")}
-    for token in tokens:
+    declared: set[str] = set()  # the prefixes declared so far: a name before its declaration is not resolved
+    for index, token in enumerate(tokens):
         if token.kind != "pname":
             continue
         prefix, _, local = token.text.partition(":")
+        if prefix.upper().startswith(_GLUED):
+            raise QueryError(
+                f"a prefix may not begin with FILTER, SERVICE or LOAD ({prefix}:): the engine reads the keyword "
+                "in it; rename the prefix"
+            )
+        if index and tokens[index - 1].is_word("PREFIX"):
+            declared.add(token.text)
+            continue
         if prefix + ":" not in declared:
             raise QueryError(f"the prefix {prefix}: of {token.text} is not declared: add PREFIX {prefix}: <…>")
-        if prefix.upper().startswith(_GLUED) or len(_DOTS.findall(local)) > 1:
+        if len(_DOTS.findall(local)) > 1:
             raise QueryError(
                 f"the prefixed name {token.text} is read one way by the engine and another by the grammar: "
                 "write it as a full IRI, <…>"

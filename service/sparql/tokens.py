@@ -172,6 +172,7 @@ def tokenize(text: str) -> list[Token]:
 
 _OPERANDS = frozenset({"var", "number", "string", "iri", "pname", "langtag"})  # kinds of tokens
 _LESS = re.compile(r"<=?")
+_WORD = re.compile(r"\w+")
 
 
 def _lex(text: str) -> Iterator[tuple[str, int, int]]:
@@ -233,8 +234,8 @@ def _paren(previous: str, inside: str, clause: str) -> str:
         return "d"  # VALUES' variables and rows; a collection after the keyword a
     if inside == "e" or clause in ("select", "modifiers"):
         return "e"
-    if previous not in ("", "operand", "punct", "other", "bnode") and previous.isalnum():
-        return "e"  # after FILTER, BIND, IN, EXISTS…, a built-in function's name
+    if previous not in ("", "operand", "punct", "other", "bnode", "tripleopen") and _WORD.fullmatch(previous):
+        return "e"  # after FILTER, BIND, IN, EXISTS…, a built-in function's name (ENCODE_FOR_URI too)
     return "d"  # a collection or a property path in a triple pattern
 
 

@@ -56,7 +56,7 @@ def check_names(tokens: list[Token]) -> None:
     dots (``ex:a.b.c``), and when a name's prefix is undeclared it backs out and reads a keyword
     glued to the rest (``ex:a.b.SERVICE:x``, ``trueSERVICEx:y``, ``FILTERxsd:boolean(…)``), which
     called endpoints and hid limits. So every prefix must be declared, and none may begin with
-    FILTER, SERVICE or LOAD (matched by the engine without a word boundary)."""
+    FILTER, SERVICE, LOAD or HAVING (matched by the engine without a word boundary)."""
     declared: set[str] = set()  # the prefixes declared so far: a name before its declaration is not resolved
     for index, token in enumerate(tokens):
         if token.kind != "pname":
@@ -64,8 +64,8 @@ def check_names(tokens: list[Token]) -> None:
         prefix, _, local = token.text.partition(":")
         if prefix.upper().startswith(_GLUED):
             raise QueryError(
-                f"a prefix may not begin with FILTER, SERVICE or LOAD ({prefix}:): the engine reads the keyword "
-                "in it; rename the prefix"
+                f"a prefix may not begin with FILTER, SERVICE, LOAD or HAVING ({prefix}:): the engine reads "
+                "the keyword in it; rename the prefix"
             )
         if index and tokens[index - 1].is_word("PREFIX"):
             declared.add(token.text)
@@ -80,7 +80,7 @@ def check_names(tokens: list[Token]) -> None:
 
 
 _DOTS = re.compile(r"(?<!\\)\.+")  # runs of dots that are not escaped (\.)
-_GLUED = ("FILTER", "SERVICE", "LOAD")
+_GLUED = ("FILTER", "SERVICE", "LOAD", "HAVING")
 
 
 def check_length(text: str, settings: Settings) -> None:

@@ -189,6 +189,7 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
     previous = ""  # "operand" after a term or a closing bracket, else the last word (lower case) or kind
     earlier = ""  # the same for the token before it
     clause, clause_at = "", 0  # "select", "modifiers" or "values", and len(scopes) where it began
+    saved: list[tuple[str, int]] = []  # the clause outside each open group
     position = 0
     while position < len(text):
         less = _LESS.match(text, position) if scopes and scopes[-1] == "e" and previous == "operand" else None
@@ -213,14 +214,17 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
         elif (value == ")" or kind == "tripleclose") and scopes and scopes[-1] != "{":
             scopes.pop()
         elif value == "{":
-            if clause in ("select", "modifiers") and len(scopes) == clause_at:  # not an EXISTS inside it
-                clause = ""
+            saved.append((clause, clause_at))  # a group inside a clause (an EXISTS) leaves it as it was
+            if clause in ("select", "modifiers") and len(scopes) == clause_at:
+                clause = ""  # the query's own group: its SELECT clause ends here
             scopes.append("{")
         elif value == "}":
             while scopes and scopes.pop() != "{":
                 pass
-            if len(scopes) < clause_at or (clause == "values" and len(scopes) == clause_at):
-                clause = ""
+            if saved:
+                clause, clause_at = saved.pop()
+            if clause == "values" and len(scopes) == clause_at:
+                clause = ""  # the end of the VALUES block
         earlier = previous
         if kind in _OPERANDS or kind == "tripleclose" or value in (")", "]") or word in ("TRUE", "FALSE"):
             previous = "operand"

@@ -322,3 +322,39 @@ def test_plan_fourth_round() -> None:
     ):
         with pytest.raises(QueryError, match="rename the prefix"):
             plan_query(Operation("query", text), None, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX HAVINGx: <http://www.w3.org/2001/XMLSchema#>\nPREFIX x: <http://www.w3.org/2001/XMLSchema#>\n"
+        "SELECT * WHERE { ?s ?p ?o } HAVINGx:boolean(?o <#> ) LIMIT 2 #\n 100)",
+        "SELECT ?s (EXISTS { VALUES ?x { 1 } } AS ?e) (?s <#> ) WHERE { ?s ?p ?o } LIMIT 2 #\n"
+        " <urn:z> AS ?z) WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY (EXISTS { SELECT * { } }) (?o <#> ) LIMIT 2 #\n 3)",
+    ],
+)
+def test_plan_fifth_round(text: str) -> None:
+    """Reported by the fifth fuzzing: a declared prefix beginning with HAVING is read as the keyword
+    by the engine; a VALUES, SELECT, WHERE, LIMIT or OFFSET inside an EXISTS in a SELECT clause or
+    ORDER BY made the tokenizer forget the clause. Either way '<#>' hid a LIMIT."""
+    try:
+        job = plan_query(Operation("query", text), None, SETTINGS, BASE)
+    except QueryError as exc:
+        assert "rename the prefix" in exc.message
+        return
+    assert not job.bounded
+
+
+def test_plan_fifth_round_nesting() -> None:
+    quotes = '"' * 3
+    head = "PREFIX HAVINGx: <urn:h:>\nPREFIX x: <http://www.w3.org/2001/XMLSchema#>\n"
+    update = (
+        head + "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { { SELECT * WHERE { ?s ?p ?o } "
+        f"HAVINGx:boolean(?o <#> {quotes}\n1) }} " + "{" * 300 + "}" * 300 + f" #{quotes}) }}\n}}"
+    )
+    with pytest.raises(QueryError, match="rename the prefix"):
+        plan_update(Operation("update", update), SETTINGS, None)
+    exists = "SELECT ?s (EXISTS { VALUES ?x { 1 } } AS ?e) (?s <#> '''\n" + "{" * 300 + "}" * 300 + " ''') WHERE { }"
+    with pytest.raises(QueryError, match="nests"):
+        plan_query(Operation("query", exists), None, SETTINGS, BASE)

@@ -21,6 +21,13 @@ write-ahead log is flushed, a reopen reads a few files, not the whole history of
 A worker reopens and retries when reading fails (a reopen can race a compaction that the
 flush started), a few times with a short pause.
 
+A worker cannot open a network connection (:func:`service.limits.forbid_network`, a seccomp
+filter set before it reads its first request): should a SERVICE, or a JSON-LD context in a body,
+get past the checks, the engine's call fails. A query whose plan has SERVICE clauses (all of them
+on the allowlist, or it was refused) is handed, as the planned job, to a second, smaller pool of
+workers that may call out; they check the job's text against the allowlist again before they run
+it. That pool starts at the first such query.
+
 An in-memory store cannot be shared with other processes: it is queried in this process
 (tests only). A remote store evaluates queries itself; the planning and the allowlist check
 still run in a storeless worker.
@@ -42,7 +49,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
@@ -50,14 +57,14 @@ from typing import IO, Any, Protocol
 
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
-from service.limits import limit_address_space
+from service.limits import can_forbid_network, forbid_network, limit_address_space
 from service.sparql.generation import Generation, SharedGeneration
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
 from service.store import QueryResult, Store
 
 log = logging.getLogger(__name__)
 
-_HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE = b"H", b"C", b"E", b"F", b"P", b"W"
+_HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE, _CALLS = b"H", b"C", b"E", b"F", b"P", b"W", b"S"
 WHOLE_MAX = 256 * 1024  # an answer up to this size travels as one frame (head and body): one wake-up, not three
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
 GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
@@ -65,6 +72,7 @@ RECURSION_LIMIT = 50_000
 RETIRE_AFTER = 30.0  # seconds an extra worker (beyond the pool's size) may stay idle before it is stopped
 REAP_EVERY = 2.0
 READ_ATTEMPTS = 8  # opens of the read-only store a query may need while compactions move files
+SERVICE_WORKERS = 2  # at most this many workers that may call out (queries with SERVICE clauses)
 
 
 class ServiceCallFailed(EventgraphError):
@@ -151,18 +159,21 @@ def open_evaluator(
     cap: int = 0,
     memory_mb: int = 0,
     generation: Generation | SharedGeneration | None = None,
+    service_allow: Sequence[str] = (),
 ) -> Evaluator:
     """A worker pool for an on-disk Oxigraph store (its generation shared with other server
-    processes when ``generation`` is a :class:`SharedGeneration`); for a remote store, the remote
+    processes when ``generation`` is a :class:`SharedGeneration`; queries with SERVICE clauses to
+    the ``service_allow`` endpoints run in a pool of their own); for a remote store, the remote
     store behind a storeless pool that plans and checks; in-process for an in-memory store (tests)."""
     from service.store.elsewhere import Elsewhere
     from service.store.oxigraph import MEMORY, OxigraphStore
 
-    if isinstance(store, Elsewhere):  # another server process holds it: its workers open it read-only
-        return WorkerPool(store.location, workers, cap=cap, memory_mb=memory_mb, generation=generation)
+    if isinstance(store, Elsewhere | OxigraphStore) and store.location != MEMORY:
+        # Elsewhere: another server process holds the store; either way the workers open it read-only.
+        return WorkerPool(
+            store.location, workers, cap=cap, memory_mb=memory_mb, generation=generation, service_allow=service_allow
+        )
     if isinstance(store, OxigraphStore):
-        if store.location != MEMORY:
-            return WorkerPool(store.location, workers, cap=cap, memory_mb=memory_mb, generation=generation)
         log.warning("queries on an in-memory store run in the server process, without limits (tests only)")
         return InProcess(store)
     return Remote(store, WorkerPool(None, max(1, workers // 2), cap=cap, memory_mb=memory_mb))
@@ -295,13 +306,20 @@ class Remote:
         self.planner.close()
 
 
-def _worker_main(conn: Connection, path: str | None, memory_mb: int) -> None:
-    """A worker's loop: receive (generation, task), answer (one frame, or head, chunks and end), a plan or an error."""
+def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: tuple[str, ...] = ()) -> None:
+    """A worker's loop: receive (generation, task), answer (one frame, or head, chunks and end), a plan or an error.
+
+    With no ``endpoints`` the worker gives up the network first; with some, it runs only jobs
+    whose SERVICE clauses all name one of them (checked again here).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
+    _name_process("eg-service" if endpoints else "eg-query")
+    if not endpoints:
+        forbid_network()  # where libseccomp is missing, the pool has said so in the server's log
     # rdflib's grammar (the allowlist check) recurses per nesting level; queries nest up to
     # plan.MAX_NESTING levels. Should a parse still overflow, only this process dies.
     sys.setrecursionlimit(RECURSION_LIMIT)
-    opened = _Opened(path, memory_mb)
+    opened = _Opened(path, memory_mb, endpoints)
     if path is None:
         opened.limit_memory()
     while True:
@@ -318,6 +336,15 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int) -> None:
             return
 
 
+def _name_process(name: str) -> None:
+    """The name ps and top show for this process (Linux; at most 15 characters)."""
+    try:
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(name)
+    except OSError:
+        pass
+
+
 def _memory_message(memory_mb: int) -> str:
     return (
         f"the query needed more than the {memory_mb} MiB a query may use and was stopped: simplify it, "
@@ -328,9 +355,10 @@ def _memory_message(memory_mb: int) -> str:
 class _Opened:
     """The worker's read-only store and the generation it was opened at."""
 
-    def __init__(self, path: str | None, memory_mb: int) -> None:
+    def __init__(self, path: str | None, memory_mb: int, endpoints: tuple[str, ...] = ()) -> None:
         self.path = path
         self.memory_mb = memory_mb
+        self.endpoints = endpoints  # none: the worker has no network
         self.store: Any = None
         self.generation = -1
         self.limited = False
@@ -371,7 +399,7 @@ def _answer(
         if isinstance(task, ParseRequest):
             conn.send_bytes(_PLAN + pickle.dumps(parse_body(task)))
             return
-        job = plan(task) if isinstance(task, QueryRequest) else _checked(task)
+        job = plan(task) if isinstance(task, QueryRequest) else _checked(task, opened.endpoints)
     except EventgraphError as exc:
         _send_error(conn, exc)
         return
@@ -381,14 +409,18 @@ def _answer(
     if opened.path is None:
         conn.send_bytes(_PLAN + pickle.dumps(job))
         return
+    if job.calls_out and not opened.endpoints:  # this worker has no network: one that has runs it
+        conn.send_bytes(_CALLS + pickle.dumps(job))
+        return
     _evaluate(conn, opened, generation, job)
 
 
-def _checked(job: Job) -> Job:
-    """A job the service built still passes the allowlist check (values from requests are in it)."""
+def _checked(job: Job, endpoints: tuple[str, ...]) -> Job:
+    """A job passes the allowlist check again where it runs: one the service built (values from
+    requests are in it) may call nothing, one handed over for its SERVICE clauses only ``endpoints``."""
     from service.sparql import federation
 
-    federation.check_query(job.text, ())
+    federation.check_query(job.text, endpoints, job.base_iri)
     return job
 
 
@@ -456,10 +488,13 @@ def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> N
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: SpawnContext, path: str | None, memory_mb: int) -> None:
+    def __init__(self, context: SpawnContext, path: str | None, memory_mb: int, endpoints: tuple[str, ...]) -> None:
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(
-            target=_worker_main, args=(child, path, memory_mb), daemon=True, name="eventgraph-query"
+            target=_worker_main,
+            args=(child, path, memory_mb, endpoints),
+            daemon=True,
+            name="eventgraph-service" if endpoints else "eventgraph-query",
         )
         self.process.start()
         child.close()
@@ -516,7 +551,12 @@ class WorkerPool:
     replaced. ``size`` workers are kept ready; while every one stays busy and a query waits, one
     more starts, never past ``cap``, so that a light query is answered beside heavy ones; an
     extra worker stops once it has been idle for ``RETIRE_AFTER`` seconds (not at once: under a
-    steady load, starting a process per query would cost more than the queries)."""
+    steady load, starting a process per query would cost more than the queries).
+
+    The workers have no network. With ``service_allow``, a query whose plan calls those endpoints
+    is handed to a pool that may (``calling``, one worker, up to ``SERVICE_WORKERS``), started at
+    the first such query.
+    """
 
     def __init__(
         self,
@@ -526,12 +566,22 @@ class WorkerPool:
         cap: int = 0,
         memory_mb: int = 0,
         generation: Generation | SharedGeneration | None = None,
+        service_allow: Sequence[str] = (),
+        endpoints: Sequence[str] = (),
     ) -> None:
         self.path = path
         self.size = max(1, size)
         self.cap = max(self.size, cap or 2 * self.size)
         self.memory_mb = memory_mb
         self.counter = generation or Generation()
+        self.endpoints = tuple(endpoints)  # a calling pool's: what its workers may call (none: no network)
+        self.calling = (
+            WorkerPool(
+                path, 1, cap=SERVICE_WORKERS, memory_mb=memory_mb, generation=self.counter, endpoints=service_allow
+            )
+            if service_allow and path is not None
+            else None
+        )
         self._context = multiprocessing.get_context("spawn")  # no fork: the server has threads
         # Last in, first out: the workers in use stay warm, and an extra one left idle long enough
         # (RETIRE_AFTER) is stopped by the reaper.
@@ -549,6 +599,11 @@ class WorkerPool:
                 return
             self._started = True
         atexit.register(self.close)  # no worker outlives the server, however it stops
+        if not self.endpoints and not can_forbid_network():
+            log.warning(
+                "query workers keep their network: libseccomp (Debian: libseccomp2) was not found; "
+                "SERVICE calls are limited by the allowlist check alone"
+            )
         threading.Thread(target=self._reap, name="eventgraph-reaper", daemon=True).start()
         starting = [threading.Thread(target=self._start_one, kwargs={"wait": True}) for _ in range(self.size)]
         for thread in starting:  # side by side: each spends most of its start importing
@@ -593,14 +648,22 @@ class WorkerPool:
             return pickle.loads(frame[1:])
         self._raise(frame[1:], _text(task))
 
-    def _stream(self, task: Job | QueryRequest, timeout: float) -> Stream:
+    def _stream(self, task: Job | QueryRequest, timeout: float, deadline: float | None = None) -> Stream:
         self.start()
-        deadline = time.monotonic() + timeout
+        if deadline is None:
+            deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
         spool = _Spool()
         try:
             worker.conn.send((self.generation, task))
             head = self._receive(worker, _text(task), spool, deadline, timeout)
+        except _CallsOut as handed:
+            spool.close()
+            if self.calling is None:  # the plan names endpoints this server does not call
+                from service.sparql.federation import FederationRefused
+
+                raise FederationRefused("this server calls no SERVICE endpoint") from None
+            return self.calling._stream(handed.job, timeout, deadline)  # the same time limit, not a new one
         except BaseException:
             spool.close()
             raise
@@ -645,6 +708,9 @@ class WorkerPool:
                 spool.write(payload[4 + size :])
                 self._release(worker)
                 return head
+            if tag == _CALLS:  # planned, with SERVICE clauses: for a worker that may call out
+                self._release(worker)
+                raise _CallsOut(pickle.loads(payload))
             if tag == _HEAD:
                 head = pickle.loads(payload)
             elif tag == _CHUNK:
@@ -709,7 +775,7 @@ class WorkerPool:
 
         def spawn() -> None:
             try:
-                worker = _Worker(self._context, self.path, self.memory_mb)
+                worker = _Worker(self._context, self.path, self.memory_mb, self.endpoints)
                 with self._lock:
                     if self._closed:
                         worker.stop()
@@ -734,6 +800,8 @@ class WorkerPool:
             self._start_one(wait=False)
 
     def close(self) -> None:
+        if self.calling is not None:
+            self.calling.close()
         with self._lock:
             self._closed = True
             workers, self._all = list(self._all), set()
@@ -746,6 +814,14 @@ class WorkerPool:
                 worker.process.kill()
                 worker.process.join(2)
         atexit.unregister(self.close)
+
+
+class _CallsOut(Exception):
+    """A worker without network planned a query with SERVICE clauses: ``job`` goes to one with."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__("the query calls SERVICE endpoints")
+        self.job = job
 
 
 def _text(task: Job | QueryRequest | UpdateRequest | ParseRequest) -> str:

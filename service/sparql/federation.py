@@ -36,6 +36,12 @@ def _mentions(text: str, word: str) -> bool:
     return word in text.lower()
 
 
+def may_call_out(text: str) -> bool:
+    """Whether the engine could read a SERVICE clause in ``text`` (canonical): only if its letters
+    are there. An update without them is applied by a process that has no network."""
+    return _mentions(text, "service")
+
+
 _LOAD_REFUSED = "LOAD is disabled on this server: upload data with the Graph Store protocol (PUT or POST /graph-store)"
 
 

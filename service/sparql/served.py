@@ -81,13 +81,14 @@ class ServedStore:
         finally:
             self._written()
 
-    def update(self, update: str) -> None:
+    def update(self, update: str, *, network: bool = False) -> None:
         """A client's update or Graph Store write: in a process of its own, under the time and
-        memory limits, where the store allows it (an on-disk Oxigraph store)."""
+        memory limits, and without network unless ``network`` (an allowed SERVICE call), where the
+        store allows it (an on-disk Oxigraph store)."""
         isolated = getattr(self.inner, "update_isolated", None)
         try:
             if self.isolated and isolated is not None:
-                isolated(update, timeout=self.timeout, memory_mb=self.memory_mb)
+                isolated(update, timeout=self.timeout, memory_mb=self.memory_mb, network=network)
             else:
                 self.inner.update(update)
         finally:

@@ -52,10 +52,12 @@ def _open(location: str, read_only: bool) -> Store:
         raise StoreUnavailable(f"cannot open the store at {location}: {exc}") from None
 
 
-def _apply_update(path: str, update: str, memory_mb: int, conn: Any) -> None:
+def _apply_update(path: str, update: str, memory_mb: int, conn: Any, network: bool = False) -> None:
     """The child of :meth:`OxigraphStore.update_isolated`: open, apply, flush, report."""
-    from service.limits import limit_address_space
+    from service.limits import forbid_network, limit_address_space
 
+    if not network:
+        forbid_network()
     try:
         store = Store(path)
         limit_address_space(memory_mb)
@@ -342,8 +344,9 @@ class OxigraphStore:
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from None
 
-    def update_isolated(self, update: str, *, timeout: float, memory_mb: int = 0) -> None:
-        """Apply a client's update in a process of its own, under a time and a memory limit.
+    def update_isolated(self, update: str, *, timeout: float, memory_mb: int = 0, network: bool = False) -> None:
+        """Apply a client's update in a process of its own, under a time and a memory limit, with
+        no network unless ``network`` (a SERVICE call the allowlist check let through).
 
         The store has one writer, so this one closes its handle (once no in-process read runs), a
         child process opens the store, applies the update in one transaction, flushes and exits,
@@ -368,7 +371,7 @@ class OxigraphStore:
                 context = multiprocessing.get_context("spawn")
                 parent, child = context.Pipe(duplex=False)
                 process = context.Process(
-                    target=_apply_update, args=(self.location, update, memory_mb, child), daemon=True
+                    target=_apply_update, args=(self.location, update, memory_mb, child, network), daemon=True
                 )
                 process.start()
                 child.close()

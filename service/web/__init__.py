@@ -53,6 +53,7 @@ def create_app(
         cap=settings.query_workers_max,
         memory_mb=settings.query_memory_mb,
         generation=generation,
+        service_allow=settings.service_allow,
     )
     runtime = Runtime(
         settings=settings,

@@ -17,8 +17,8 @@ from service.config import Settings, without_secrets
 from service.rdf.iris import Iris
 from service.search import TextIndex
 from service.sparql.evaluator import Evaluator
+from service.sparql.served import ServedStore
 from service.sparql.stats import dataset_stats
-from service.store import Store
 from service.timeline.stats import timeline_stats
 
 T = TypeVar("T")
@@ -46,7 +46,7 @@ class GenerationCache(Generic[T]):
 @dataclass
 class Runtime:
     settings: Settings
-    store: Store  # a ServedStore: reads in the query workers, writes flushed and announced
+    store: ServedStore  # reads in the query workers, writes flushed and announced
     iris: Iris
     version: str
     evaluator: Evaluator

@@ -326,3 +326,40 @@ def test_isolation_a_graph_store_body_is_parsed_in_a_worker_and_bounded(server: 
     got = requests.get(url, headers={"Accept": "application/n-triples"}, timeout=60)
     assert got.status_code == 200 and got.text.count("lol") == 1000
     alive(server)
+
+
+def process_name(pid: int) -> str:
+    """What ps shows (a query worker names itself eg-query, one that may call out eg-service)."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def seccomp_mode(pid: int) -> int:
+    """0: no filter, 2: a seccomp filter (Linux /proc/PID/status); -1: the process is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return -1
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Seccomp:")))
+
+
+def test_isolation_every_query_worker_has_given_up_the_network(server: Server) -> None:
+    # The SERVICE check reads the text beside the engines; should a spelling ever get past it, the
+    # worker that runs the query cannot open a socket (tests/security/test_network.py shows what
+    # that stops). This server allows Wikidata: the queries of other tests that call it were
+    # handed to workers that may call out (eg-service), at most two.
+    # A worker seals itself before it reads its first request; one still importing is not yet.
+    alive(server)
+    deadline = time.monotonic() + 60
+    while True:
+        workers = {pid: (process_name(pid), seccomp_mode(pid)) for pid in children(server.proc.pid)}
+        query = [mode for name, mode in workers.values() if name == "eg-query"]
+        if len(query) >= 2 and set(query) == {2} or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(query) >= 2 and set(query) == {2}, workers
+    others = [(name, mode) for name, mode in workers.values() if name != "eg-query"]
+    assert len(others) <= 2 and all(other == ("eg-service", 0) for other in others), workers
+    assert seccomp_mode(server.proc.pid) == 0  # the server itself keeps its sockets

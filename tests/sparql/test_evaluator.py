@@ -17,6 +17,7 @@ from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout
 from service.sparql import evaluator
 from service.sparql.evaluator import InProcess, QueryRequest, QueryStopped, WorkerPool, open_evaluator
+from service.sparql.federation import FederationRefused
 from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.store import Store, open_store
@@ -248,12 +249,13 @@ class BrokenEndpoint:
                 )
 
 
-def test_evaluator_a_failed_service_call_is_made_once(pool: WorkerPool) -> None:
+def test_evaluator_a_failed_service_call_is_made_once(disk_store: Store) -> None:
     """A failed SERVICE call raises what a failed read does; a read is tried again after a reopen, a
     call out is not (reported: 8 calls to the endpoint for each failing query)."""
     endpoint = BrokenEndpoint()
+    url = f"http://127.0.0.1:{endpoint.port}/sparql"
+    pool = WorkerPool(disk_store.location, 2, service_allow=(url,))
     try:
-        url = f"http://127.0.0.1:{endpoint.port}/sparql"
         settings = Settings(store=":memory:", service_allow=(url,))
         request = QueryRequest(
             Operation("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"), None, settings, None
@@ -263,4 +265,28 @@ def test_evaluator_a_failed_service_call_is_made_once(pool: WorkerPool) -> None:
         assert endpoint.requests == 1
         assert number(pool, COUNT) == 300  # the worker answers the next query
     finally:
+        pool.close()
+        endpoint.sock.close()
+
+
+@pytest.mark.parametrize("pool_allows", [False, True])
+def test_evaluator_only_the_pools_own_allowlist_lets_a_query_call_out(disk_store: Store, pool_allows: bool) -> None:
+    """The allowlist that counts is the one the pool was built with: a request whose settings allow
+    an endpoint the pool does not is refused where it would run, and the endpoint sees nothing."""
+    endpoint = BrokenEndpoint()
+    url = f"http://127.0.0.1:{endpoint.port}/sparql"
+    pool = WorkerPool(
+        disk_store.location, 1, service_allow=("https://query.wikidata.org/sparql",) if pool_allows else ()
+    )
+    try:
+        settings = Settings(store=":memory:", service_allow=(url,))
+        request = QueryRequest(
+            Operation("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"), None, settings, None
+        )
+        with pytest.raises(FederationRefused, match="calls no SERVICE endpoint" if not pool_allows else "not allowed"):
+            pool.query(request, 30)
+        assert endpoint.requests == 0
+        assert number(pool, COUNT) == 300
+    finally:
+        pool.close()
         endpoint.sock.close()

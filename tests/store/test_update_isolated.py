@@ -3,12 +3,13 @@ nothing changed, and the store still written and read normally afterwards."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from service.errors import QueryError, QueryTimeout
+from service.errors import QueryError, QueryTimeout, StoreUnavailable
 from service.store.oxigraph import OxigraphStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -49,3 +50,29 @@ def test_update_isolated_stops_a_heavy_update_and_changes_nothing(store: Oxigrap
     )
     assert count(store) == 301  # the store is written and read as before
     store.close()
+
+
+def test_update_isolated_has_no_network_unless_asked(store: OxigraphStore) -> None:
+    # The update is given as it would run had a SERVICE got past the checks: the process that
+    # applies it cannot connect, and nothing is written; with network=True (a SERVICE the checks
+    # allowed) the same process may call out.
+    from tests.security.test_isolation import Listener
+
+    listener = Listener()
+    try:
+        update = (
+            "INSERT { GRAPH <http://ex/h> { ?s ?p ?o } } WHERE "
+            f"{{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+        )
+        with pytest.raises(StoreUnavailable, match="Permission denied") as failed:
+            store.update_isolated(update, timeout=30)
+        time.sleep(0.3)
+        assert listener.connections == 0, failed.value
+        assert count(store) == 300
+        with pytest.raises(StoreUnavailable):  # the listener closes at once: the call fails, but it was made
+            store.update_isolated(update, timeout=30, network=True)
+        time.sleep(0.3)
+        assert listener.connections >= 1
+        assert count(store) == 300
+    finally:
+        listener.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -91,15 +92,42 @@ class Server:
             stderr=subprocess.PIPE,
             text=True,
         )
+        # Its log is read as it comes: a pipe nobody reads would block the server once it filled.
+        self.said: list[str] = []
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
         for _ in range(600):
             if self.proc.poll() is not None:
-                pytest.fail(f"the server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
+                self._reader.join(10)
+                pytest.fail(f"the server exited: {''.join(self.said)}")
             try:
                 requests.get(self.url + "/api/stats", timeout=2)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow on a busy machine
                 time.sleep(0.05)
         pytest.fail("the server did not start")
+
+    def _read_log(self) -> None:
+        assert self.proc.stderr is not None
+        with self.proc.stderr:  # closed at its end: when the server and its workers have all gone
+            for line in self.proc.stderr:
+                self.said.append(line)
+
+    def wait_said(self, text: str, timeout: float = 60) -> list[str]:
+        """The lines logged up to the first that holds ``text`` (fails after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.said):
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server never said {text!r}: {''.join(self.said)}")
+            time.sleep(0.05)
+        lines = list(self.said)
+        return lines[: next(i for i, line in enumerate(lines) if text in line) + 1]
+
+    def log_to_end(self, timeout: float = 60) -> str:
+        """Everything logged, once the server and every process that shares its stderr have ended."""
+        self._reader.join(timeout)
+        assert not self._reader.is_alive(), "the log stayed open"
+        return "".join(self.said)
 
     def kill(self) -> None:
         self.proc.kill()
@@ -113,5 +141,4 @@ class Server:
         self._close()
 
     def _close(self) -> None:
-        if self.proc.stderr is not None:
-            self.proc.stderr.close()
+        self._reader.join(5)  # the rest of the log (a worker that outlives the server keeps it open)

@@ -224,12 +224,7 @@ def test_processes_a_run_killed_all_at_once_leaves_a_folder_the_next_run_removes
         assert not folder.exists(), "the next run did not remove the folder the killed one left"
         (now,) = readers(again)
         assert run_folder(now).exists() and run_folder(now) != folder
-        said = []
-        assert again.proc.stderr is not None
-        for line in again.proc.stderr:  # up to the line that says it serves
-            said.append(line)
-            if "serving" in line:
-                break
+        said = again.wait_said("serving")
         assert any("removed 1 run folder" in line and str(folder) in line for line in said), said
     finally:
         again.stop()
@@ -296,8 +291,7 @@ def test_processes_requests_that_wait_for_a_thread_are_not_logged(tmp_path: Path
         for conn in kept:
             conn.close()
         server.proc.terminate()
-        assert server.proc.stderr is not None
-        logged = server.proc.stderr.read()  # to its end: every process of the run has stopped
+        logged = server.log_to_end()  # to its end: every process of the run has stopped
     finally:
         for conn in kept:
             conn.close()

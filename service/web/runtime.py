@@ -9,9 +9,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app
+from werkzeug.sansio.utils import get_current_url
 
 from service.config import Settings, without_secrets
 from service.rdf.iris import Iris
@@ -57,9 +59,12 @@ class Runtime:
     query_settings: Settings = field(init=False, repr=False)
     _counts: GenerationCache[dict[str, int]] = field(init=False, repr=False)
     _figures: GenerationCache[dict[str, Any]] = field(init=False, repr=False)
+    url_root: Callable[[str, str, str], str] = field(init=False, repr=False)  # the endpoint's root for a host
 
     def __post_init__(self) -> None:
         self.query_settings = without_secrets(self.settings)
+        # The Host header is the client's: a bounded number of roots is kept.
+        self.url_root = lru_cache(maxsize=256)(_url_root)
         self._counts = GenerationCache(lambda: dataset_stats(self.store))
         self._figures = GenerationCache(lambda: timeline_stats(self.store, self.iris))
 
@@ -80,6 +85,10 @@ class Runtime:
     def close(self) -> None:
         """Stop the query workers (the store is its opener's to close)."""
         self.evaluator.close()
+
+
+def _url_root(scheme: str, host: str, root_path: str) -> str:
+    return get_current_url(scheme, host, root_path)
 
 
 def app_runtime(app: Flask) -> Runtime:

@@ -9,11 +9,8 @@ all graphs unless the request (default-graph-uri / named-graph-uri) or the query
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from pyoxigraph import RdfFormat
-from werkzeug.sansio.utils import get_current_url
 
 from service.errors import QueryError
 from service.sparql import conneg
@@ -60,14 +57,10 @@ def dataset_iri() -> str:
 
 
 def url_root() -> str:
-    """``request.url_root``, remembered for each scheme, host and script root: werkzeug builds it
-    anew for every request (an IRI conversion, ~15 µs), and every query needs it as its base IRI."""
-    return _url_root(request.scheme, request.host, request.root_path)
-
-
-@lru_cache(maxsize=256)  # the Host header is the client's: a bounded number of them is kept
-def _url_root(scheme: str, host: str, root_path: str) -> str:
-    return get_current_url(scheme, host, root_path)
+    """``request.url_root``, remembered by the app for each scheme, host and script root: werkzeug
+    builds it anew for every request (an IRI conversion, ~15 µs), and every query needs it as its
+    base IRI."""
+    return runtime().url_root(request.scheme, request.host, request.root_path)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

@@ -101,7 +101,8 @@ def _client(workers: int | None, cluster: str | None) -> Iterator[Any]:
     distributed = _dask()
     if cluster:
         try:
-            client = distributed.Client(cluster, timeout="20s")
+            # Dask's own connect timeout (30 s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT or Dask's config files).
+            client = distributed.Client(cluster)
         except (OSError, TimeoutError) as exc:
             raise BatchUnavailable(f"cannot reach the Dask scheduler at {cluster}: {exc}") from None
         try:

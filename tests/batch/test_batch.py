@@ -162,6 +162,20 @@ def test_batch_workers_and_cluster_together_are_refused(corpus: Path, tmp_path: 
     assert result.returncode == 2 and "give --workers or --cluster, not both" in result.stderr
 
 
+def test_batch_an_unreachable_cluster_is_one_line_and_leaves_the_store_empty(corpus: Path, tmp_path: Path) -> None:
+    # Nothing listens on 127.0.0.1:1. Dask's connect timeout is shortened the way users set it (30 s by default).
+    env = {**environment(tmp_path), "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
+    store = tmp_path / "store"
+    result = eventgraph(
+        "ingest", str(corpus), "--store", str(store), "--cluster", "tcp://127.0.0.1:1", env=env, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Error: cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr
+    exported = eventgraph("export", "--format", "nquads", "--store", str(store), env=env)
+    assert exported.stdout.strip() == ""
+
+
 def test_batch_into_a_remote_store_writes_one_transaction_per_document(
     corpus: Path, sequential: list[str], tmp_path: Path, oxigraph_server_factory: Any
 ) -> None:

@@ -80,7 +80,7 @@ def test_pages_timeline_is_a_shell_for_vis_timeline(client: FlaskClient) -> None
     html = resp.get_data(as_text=True)
     parsed = scripts_of(html)
     scripts = [s["src"] for s in parsed.scripts]
-    assert scripts == ["/vendor/vis-timeline.js", "/static/timeline.js", "/static/curation.js"]
+    assert scripts == ["/static/dom.js", "/vendor/vis-timeline.js", "/static/timeline.js", "/static/curation.js"]
     assert parsed.inline == []  # the CSP allows no inline script
     assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
     assert 'value="aid_delivery"' in html and "Aid delivery" in html

@@ -15,22 +15,7 @@
   const KINDS = ["country", "city", "organisation", "person", "company", "other"];
   const label = (t) => t.replace(/_/g, " ");
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
-      else if (k === "value") node.value = v;
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v === true ? "" : v);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
+  const el = window.EventgraphDom.el; // static/dom.js
 
   // ---------------------------------------------------------------- the token and the curator
   const store = window.sessionStorage;

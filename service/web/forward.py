@@ -6,17 +6,20 @@ port. A forwarded request keeps its method, target, headers (``Host`` too, so li
 are the same) and body, streamed both ways; the answer comes back as the writing process gave it.
 Writes need the token there as anywhere: this process checks nothing and adds nothing.
 
-Forwarded: every method but GET, HEAD and OPTIONS (writes, and queries sent by POST), and the
-Graph Store Protocol (its reads dump graphs from the store itself).
+Forwarded: every method but GET, HEAD and OPTIONS (writes), and the Graph Store Protocol (its
+reads dump graphs from the store itself). A SPARQL query sent by POST stays here, like one sent by
+GET: directly (``application/sparql-query``), or in a form that has no ``update`` field (the form's
+body is read to tell, and given back to the app).
 """
 
 from __future__ import annotations
 
 import http.client
+import io
 import socket
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -35,9 +38,27 @@ _HOP = frozenset(
 
 def forwarded(environ: Environ) -> bool:
     """True when the request goes to the process that holds the store."""
-    if environ.get("REQUEST_METHOD", "GET") not in _LOCAL:
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = str(environ.get("PATH_INFO", ""))
+    if method in _LOCAL:
+        return path.startswith(_STORE_PATHS)
+    return not (method == "POST" and path == "/sparql" and _posted_query(environ))
+
+
+def _posted_query(environ: Environ) -> bool:
+    """A query by POST (SPARQL 1.1 Protocol §2.1.2, §2.1.3), not an update: by its media type, or a
+    form of known length without an ``update`` field (its body, read here, is put back for the app)."""
+    media_type = str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower()
+    if media_type == "application/sparql-query":
         return True
-    return str(environ.get("PATH_INFO", "")).startswith(_STORE_PATHS)
+    length = str(environ.get("CONTENT_LENGTH") or "")
+    if media_type != "application/x-www-form-urlencoded" or not length.isdigit():
+        return False  # an update, or something the writing process refuses as it always did
+    body = environ["wsgi.input"].read(int(length))
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    fields = {name for name, _ in parse_qsl(body.decode("latin-1"), keep_blank_values=True)}
+    return "update" not in fields
 
 
 class _UnixConnection(http.client.HTTPConnection):

@@ -141,7 +141,8 @@ def test_processes_every_process_answers_and_sees_every_write(served: Server) ->
         assert len(after) == 1, after  # the same count and the same entity tag everywhere
         (events, tag), (_, old_tag) = next(iter(after)), next(iter(before))
         assert events > 0 and tag != old_tag
-        # A query by POST and the Graph Store are passed to the writing process and answered there.
+        # A query by POST is answered where it arrives, as by GET; an update by POST and the Graph
+        # Store are passed to the writing process and answered there.
         graph = requests.get(
             served.url + "/sparql",
             params={"query": "SELECT ?g WHERE { GRAPH ?g { ?s a ?t } } LIMIT 1"},
@@ -153,6 +154,15 @@ def test_processes_every_process_answers_and_sees_every_write(served: Server) ->
             conn.request("POST", "/sparql", body=urlencode({"query": EVENTS}), headers=form)
             answer = conn.getresponse()
             assert answer.status == 200 and int(answer.read().decode().splitlines()[1]) == events
+            direct = {"Accept": "text/csv", "Content-Type": "application/sparql-query"}
+            conn.request("POST", "/sparql", body=EVENTS.encode(), headers=direct)
+            answer = conn.getresponse()
+            assert answer.status == 200 and int(answer.read().decode().splitlines()[1]) == events
+            update = urlencode({"update": "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }"})
+            conn.request("POST", "/sparql", body=update, headers={**form, "Authorization": f"Bearer {TOKEN}"})
+            written = conn.getresponse()
+            assert written.status == 204, written.read()
+            written.read()
             conn.request("GET", "/graph-store?" + urlencode({"graph": graph}))
             dump = conn.getresponse()
             assert dump.status == 200 and dump.read().count(b"\n") > 10

@@ -5,6 +5,7 @@ request is sent by http.client. Also the shared generation the processes of one 
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import socket
@@ -132,6 +133,10 @@ def test_forward_which_requests() -> None:
     assert not forwarded({"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql"})
     assert not forwarded({"REQUEST_METHOD": "OPTIONS", "PATH_INFO": "/sparql"})
     assert forwarded({"REQUEST_METHOD": "POST", "PATH_INFO": "/sparql"})
+    assert forwarded({"REQUEST_METHOD": "POST", "PATH_INFO": "/sparql", "CONTENT_TYPE": "application/sparql-update"})
+    # A query by POST is answered where it arrived, as by GET.
+    assert not forwarded({"REQUEST_METHOD": "POST", "PATH_INFO": "/sparql", "CONTENT_TYPE": "application/sparql-query"})
+    assert forwarded({"REQUEST_METHOD": "POST", "PATH_INFO": "/documents", "CONTENT_TYPE": "application/sparql-query"})
     assert forwarded({"REQUEST_METHOD": "GET", "PATH_INFO": "/graph/document/x"})
     assert forwarded({"REQUEST_METHOD": "PATCH", "PATH_INFO": "/api/events"})
 
@@ -147,3 +152,31 @@ def test_shared_generation_is_one_number_for_every_process(tmp_path: Path) -> No
         SharedGeneration.create(tmp_path / "generation")
     writer.close()
     reader.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "here"),
+    [
+        (b"query=ASK+%7B%7D", True),
+        (b"query=ASK+%7B%7D&default-graph-uri=urn%3Ag", True),
+        (b"update=CLEAR+ALL", False),
+        (b"upd%61te=CLEAR+ALL", False),  # the field's name percent-encoded: still an update
+        (b"query=ASK+%7B%7D&update=CLEAR+ALL", False),  # both: the writing process refuses it
+        (b"update", False),
+    ],
+)
+def test_forward_a_form_is_read_to_tell_a_query_from_an_update(body: bytes, here: bool) -> None:
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/sparql",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded; charset=utf-8",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    assert forwarded(environ) is not here
+    assert environ["wsgi.input"].read() == body  # whoever answers reads the whole body
+
+
+def test_forward_a_form_of_unknown_length_goes_to_the_writing_process() -> None:
+    chunked = {"REQUEST_METHOD": "POST", "PATH_INFO": "/sparql", "CONTENT_TYPE": "application/x-www-form-urlencoded"}
+    assert forwarded({**chunked, "wsgi.input": io.BytesIO(b"query=ASK+%7B%7D"), "wsgi.input_terminated": True})

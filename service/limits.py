@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import resource
 import socket
+from collections.abc import Iterable
 
 
 def limit_address_space(extra_mb: int) -> None:
@@ -61,4 +63,58 @@ def forbid_network() -> bool:
     rules.add_rule(refuse, "socketpair", not_unix)
     rules.add_rule(refuse, "io_uring_setup")
     rules.load()
+    return True
+
+
+# Landlock (Linux 6.7+, ABI 4): the system calls and constants of <linux/landlock.h>, the same
+# numbers on every architecture. No Python package exposes its network rules yet.
+_LANDLOCK_CREATE_RULESET, _LANDLOCK_ADD_RULE, _LANDLOCK_RESTRICT_SELF = 444, 445, 446
+_LANDLOCK_CREATE_RULESET_VERSION = 1
+_LANDLOCK_ACCESS_NET_CONNECT_TCP = 2
+_LANDLOCK_RULE_NET_PORT = 2
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64)]
+
+
+class _NetPortAttr(ctypes.Structure):
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("port", ctypes.c_uint64)]
+
+
+def landlock_abi() -> int:
+    """The Landlock ABI this kernel offers (0: none; 4 and above can limit TCP connections)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    version = libc.syscall(_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), _LANDLOCK_CREATE_RULESET_VERSION)
+    return max(0, int(version))
+
+
+def limit_connections(ports: Iterable[int]) -> bool:
+    """Allow this thread, and every thread and process it starts afterwards, TCP connections to
+    ``ports`` only (Landlock; False where the kernel cannot, and nothing is changed).
+
+    For a worker that may call SERVICE endpoints: it can reach the allowlist's ports (and DNS),
+    not a database, an admin console or a metadata service on another port, whatever text gets
+    past the allowlist check. Call it before the process starts threads: Landlock binds the
+    calling thread and what it creates, not threads that already run.
+    """
+    if landlock_abi() < 4:
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = _RulesetAttr(handled_access_fs=0, handled_access_net=_LANDLOCK_ACCESS_NET_CONNECT_TCP)
+    ruleset = libc.syscall(_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)), 0)
+    if ruleset < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
+    try:
+        for port in sorted(set(ports)):
+            rule = _NetPortAttr(allowed_access=_LANDLOCK_ACCESS_NET_CONNECT_TCP, port=port)
+            if libc.syscall(_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_NET_PORT, ctypes.byref(rule), 0) < 0:
+                raise OSError(ctypes.get_errno(), f"landlock_add_rule failed for port {port}")
+        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+        if libc.syscall(_LANDLOCK_RESTRICT_SELF, ruleset, 0) < 0:
+            raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
+    finally:
+        os.close(ruleset)
     return True

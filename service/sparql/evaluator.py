@@ -25,8 +25,9 @@ A worker cannot open a network connection (:func:`service.limits.forbid_network`
 filter set before it reads its first request): should a SERVICE, or a JSON-LD context in a body,
 get past the checks, the engine's call fails. A query whose plan has SERVICE clauses (all of them
 on the allowlist, or it was refused) is handed, as the planned job, to a second, smaller pool of
-workers that may call out; they check the job's text against the allowlist again before they run
-it. That pool starts at the first such query.
+workers that may call out, to the allowlist's ports only (:func:`service.limits.limit_connections`,
+Landlock); they check the job's text against the allowlist again before they run it. That pool
+starts at the first such query.
 
 An in-memory store cannot be shared with other processes: it is queried in this process
 (tests only). A remote store evaluates queries itself; the planning and the allowlist check
@@ -57,7 +58,7 @@ from typing import IO, Any, Protocol
 
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
-from service.limits import can_forbid_network, forbid_network, limit_address_space
+from service.limits import can_forbid_network, forbid_network, landlock_abi, limit_address_space, limit_connections
 from service.sparql.generation import Generation, SharedGeneration
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
 from service.store import QueryResult, Store
@@ -139,7 +140,7 @@ class Evaluator(Protocol):
     def query(self, request: QueryRequest, timeout: float) -> Stream:
         """Plan, check and evaluate a client's query."""
 
-    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int, bool]:
         """Plan and check a client's update: (text to apply, lines added in front of the user's)."""
 
     def parse(self, request: ParseRequest, timeout: float) -> bytes:
@@ -205,7 +206,7 @@ def plan(request: QueryRequest) -> Job:
     return plan_query(request.op, request.accept, request.settings, request.base_iri)
 
 
-def plan_update(request: UpdateRequest) -> tuple[str, int]:
+def plan_update(request: UpdateRequest) -> tuple[str, int, bool]:
     from service.sparql.plan import plan_update as plan_text
 
     return plan_text(request.op, request.settings, request.base_iri)
@@ -242,7 +243,7 @@ class InProcess:
     def query(self, request: QueryRequest, timeout: float) -> Stream:
         return self.run(plan(request), timeout)
 
-    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int, bool]:
         return plan_update(request)
 
     def parse(self, request: ParseRequest, timeout: float) -> bytes:
@@ -289,8 +290,8 @@ class Remote:
         job: Job = self.planner.call(request, timeout)
         return self.inner.run(job, timeout)
 
-    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
-        planned: tuple[str, int] = self.planner.call(request, timeout)
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int, bool]:
+        planned: tuple[str, int, bool] = self.planner.call(request, timeout)
         return planned
 
     def parse(self, request: ParseRequest, timeout: float) -> bytes:
@@ -314,8 +315,11 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
     _name_process("eg-service" if endpoints else "eg-query")
-    if not endpoints:
-        forbid_network()  # where libseccomp is missing, the pool has said so in the server's log
+    # Where the kernel or libseccomp cannot, the pool has said so in the server's log.
+    if endpoints:
+        limit_connections(endpoint_ports(endpoints))
+    else:
+        forbid_network()
     # rdflib's grammar (the allowlist check) recurses per nesting level; queries nest up to
     # plan.MAX_NESTING levels. Should a parse still overflow, only this process dies.
     sys.setrecursionlimit(RECURSION_LIMIT)
@@ -334,6 +338,17 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
             return  # the process may be in a poor state: let a fresh one take over
         except (EOFError, OSError):
             return
+
+
+def endpoint_ports(endpoints: Iterable[str]) -> list[int]:
+    """The TCP ports a worker calling ``endpoints`` may connect to: theirs, and DNS's."""
+    from urllib.parse import urlsplit
+
+    ports = [53]
+    for endpoint in endpoints:
+        parts = urlsplit(endpoint)
+        ports.append(parts.port or (443 if parts.scheme == "https" else 80))
+    return ports
 
 
 def _name_process(name: str) -> None:
@@ -604,6 +619,11 @@ class WorkerPool:
                 "query workers keep their network: libseccomp (Debian: libseccomp2) was not found; "
                 "SERVICE calls are limited by the allowlist check alone"
             )
+        if self.endpoints and landlock_abi() < 4:
+            log.warning(
+                "the workers that call SERVICE endpoints may connect to any port: this kernel has no "
+                "Landlock network rules (Linux 6.7 and later)"
+            )
         threading.Thread(target=self._reap, name="eventgraph-reaper", daemon=True).start()
         starting = [threading.Thread(target=self._start_one, kwargs={"wait": True}) for _ in range(self.size)]
         for thread in starting:  # side by side: each spends most of its start importing
@@ -628,8 +648,8 @@ class WorkerPool:
     def query(self, request: QueryRequest, timeout: float) -> Stream:
         return self._stream(request, timeout)
 
-    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int]:
-        planned: tuple[str, int] = self.call(request, timeout)
+    def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int, bool]:
+        planned: tuple[str, int, bool] = self.call(request, timeout)
         return planned
 
     def parse(self, request: ParseRequest, timeout: float) -> bytes:

@@ -36,12 +36,6 @@ def _mentions(text: str, word: str) -> bool:
     return word in text.lower()
 
 
-def may_call_out(text: str) -> bool:
-    """Whether the engine could read a SERVICE clause in ``text`` (canonical): only if its letters
-    are there. An update without them is applied by a process that has no network."""
-    return _mentions(text, "service")
-
-
 _LOAD_REFUSED = "LOAD is disabled on this server: upload data with the Graph Store protocol (PUT or POST /graph-store)"
 
 
@@ -68,15 +62,16 @@ def check_query(text: str, allow: Sequence[str], base_iri: str | None = None, to
 
 def check_update(
     text: str, allow: Sequence[str], base_iri: str | None = None, tokens: list[Token] | None = None
-) -> None:
-    """Refuse an update that uses LOAD, or a SERVICE outside the allowlist (``text`` canonical).
+) -> int:
+    """Refuse an update that uses LOAD, or a SERVICE outside the allowlist (``text`` canonical), and
+    say how many SERVICE clauses it has.
 
     :raises FederationRefused: as :func:`check_query`, and for any LOAD.
     """
     if tokens is None:
         text = canonical(text)
     if not (_mentions(text, "service") or _mentions(text, "load")):
-        return
+        return 0
     from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -93,6 +88,7 @@ def check_update(
             raise FederationRefused(_LOAD_REFUSED)
         found += _check_services(_services(request), prologue, allow)
     _agree(by_tokens, found)
+    return by_tokens
 
 
 def _token_services(tokens: list[Token], allow: Sequence[str]) -> int:

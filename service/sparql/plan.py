@@ -79,6 +79,48 @@ def check_names(tokens: list[Token]) -> None:
             )
 
 
+def check_expansions(tokens: list[Token], base_iri: str | None) -> None:
+    """:raises QueryError: for a prefixed name that pyoxigraph does not read as one IRI.
+
+    pyoxigraph expands a prefixed name and, when the IRI it makes is not valid (a prefix
+    ``<http://host:1>`` makes the port ``1SERVICE``; two ``#``), backs out to the bare prefix and
+    reads the rest of the name as more query — ``x:SERVICE:y { … }`` became a SERVICE call that
+    rdflib and the tokenizer, which do not check the IRI, read as one name. The engine is asked:
+    every prefixed name, under the declarations before it, goes through pyoxigraph in a VALUES
+    row of its own query on an empty store, which must read exactly one IRI per name.
+    """
+    declarations: list[str] = []
+    groups: dict[int, list[str]] = {}  # the number of declarations in force → the names used under them
+    for index, token in enumerate(tokens):
+        if token.is_word("PREFIX") and index + 2 < len(tokens):
+            declarations.append(f"PREFIX {tokens[index + 1].text} {tokens[index + 2].text}")
+        elif token.is_word("BASE") and index + 1 < len(tokens):
+            declarations.append(f"BASE {tokens[index + 1].text}")
+        elif token.kind == "pname" and not (index and tokens[index - 1].is_word("PREFIX")):
+            names = groups.setdefault(len(declarations), [])
+            if token.text not in names:
+                names.append(token.text)
+    for count, names in groups.items():
+        if not _read_as_iris(declarations[:count], names, base_iri):
+            bad = next(name for name in names if not _read_as_iris(declarations[:count], [name], base_iri))
+            raise QueryError(
+                f"the prefixed name {bad} does not make a valid IRI with its prefix, and the engine would read "
+                "it as something else: write it as a full IRI, <…>"
+            )
+
+
+def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | None) -> bool:
+    from pyoxigraph import NamedNode, Store
+
+    variables = " ".join(f"?v{i}" for i in range(len(names)))
+    probe = "\n".join([*declarations, f"SELECT * WHERE {{ VALUES ({variables}) {{ ({' '.join(names)}) }} }}"])
+    try:
+        rows = list(Store().query(probe, base_iri=base_iri))  # type: ignore[arg-type]  # a SELECT: solutions
+    except SyntaxError:
+        return False
+    return len(rows) == 1 and all(isinstance(rows[0][i], NamedNode) for i in range(len(names)))
+
+
 _DOTS = re.compile(r"(?<!\\)\.+")  # runs of dots that are not escaped (\.)
 _GLUED = ("FILTER", "SERVICE", "LOAD", "HAVING")
 
@@ -120,6 +162,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
+    check_expansions(tokens, base_iri)
     check_describe(tokens, settings)
     form = query_form(tokens)
     services = federation.check_query(text, settings.service_allow, base_iri, tokens)
@@ -186,8 +229,9 @@ def _negotiate(op: Operation, accept: str | None, supported: Sequence[conneg.F],
     return conneg.choose(accept, supported, default)
 
 
-def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tuple[str, int]:
-    """(text to run, lines added in front of the user's text) for an update.
+def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tuple[str, int, bool]:
+    """(text to run, lines added in front of the user's text, whether it calls SERVICE endpoints —
+    all of them allowed) for an update.
 
     The request's using-graph-uri/using-named-graph-uri become USING clauses of every
     DELETE/INSERT operation; relative IRIs resolve against ``base_iri``.
@@ -200,7 +244,8 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    federation.check_update(text, settings.service_allow, base_iri, tokens)
+    check_expansions(tokens, base_iri)
+    calls_out = federation.check_update(text, settings.service_allow, base_iri, tokens) > 0
     if op.has_dataset:
         if top_level_words(tokens, "USING", "WITH"):
             raise QueryError(
@@ -208,8 +253,8 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
             )
         text = _with_using(text, op)
     if base_iri is None:
-        return text, 0
-    return f"BASE {NamedNode(base_iri)}\n{text}", 1
+        return text, 0, calls_out
+    return f"BASE {NamedNode(base_iri)}\n{text}", 1, calls_out
 
 
 def _with_using(text: str, op: Operation) -> str:

@@ -15,7 +15,6 @@ from pyoxigraph import RdfFormat
 from service.errors import QueryError
 from service.sparql import conneg
 from service.sparql.evaluator import Evaluator, QueryRequest, UpdateRequest
-from service.sparql.federation import may_call_out
 from service.sparql.plan import check_length, update_error
 from service.sparql.protocol import FORM, Operation, parse_operation
 from service.sparql.rdf_output import triples_bytes
@@ -102,13 +101,10 @@ def update(op: Operation) -> Response:
     store = rt.store
     check_length(op.text, rt.settings)
     task = UpdateRequest(op, rt.query_settings, endpoint_url())
-    text, added = rt.evaluator.plan_update(task, rt.settings.query_timeout)
+    text, added, calls_out = rt.evaluator.plan_update(task, rt.settings.query_timeout)
     rt.writing("a SPARQL update")  # the text index does not follow it: searches scan until it is rebuilt
-    # The checks passed its SERVICE clauses (or it has none): only an update that could hold one is
-    # applied by a process that may open connections.
-    network = bool(rt.settings.service_allow) and may_call_out(text)
-    try:
-        store.update(text, network=network)
+    try:  # by a process without network, unless the checks found SERVICE clauses (all allowed)
+        store.update(text, network=calls_out)
     except QueryError as exc:
         raise update_error(exc.message, op.text, added) from None
     return Response(status=204)

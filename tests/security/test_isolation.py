@@ -151,6 +151,17 @@ def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -
         "SELECT * { ?s ?p ?o OPTIONAL { ?s ?p ex:a.b.SERVICE: { } } }",
         # and the third: a keyword glued to an undeclared prefix (the engine reads true, then SERVICE)
         "PREFIX x: <http://127.0.0.1:{port}/>\nSELECT * WHERE { ?s ?p trueSERVICEx:y { } }",
+        # reported by the attacker's walk on sealed workers: a prefixed name whose IRI is not valid
+        # (a port of "1SERVICE", a host "[::1]SERVICE", two '#') is cut back to its prefix by the
+        # engine, which reads the rest as a SERVICE call; the allowed SERVICE beside it sent the query
+        # to a worker that may call out
+        "PREFIX x: <http://www.w3.org/2004/02/skos/core#Concept>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+        "SELECT * { ?s a x:SERVICE:admin\\?cmd\\=drop\\#f { ?a ?b ?c } "
+        "OPTIONAL { SERVICE SILENT <https://query.wikidata.org/sparql> { } } } LIMIT 1",
+        "PREFIX x: <http://127.0.0.1:1>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+        "SELECT * { ?s ?p x:SERVICE:y {} OPTIONAL { SERVICE SILENT <https://query.wikidata.org/sparql> {} } } LIMIT 1",
+        "PREFIX x: <http://[::1]>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+        "SELECT * { ?s ?p x:SeRvIcE:y {} OPTIONAL { SERVICE SILENT <https://query.wikidata.org/sparql> {} } } LIMIT 1",
     ],
 )
 def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
@@ -183,6 +194,9 @@ def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
         "PREFIX ex: <urn:x:>\nPREFIX : <http://127.0.0.1:{port}/>\n"
         "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p ex:a.b.SERVICE:x { } }",
         "PREFIX x: <http://127.0.0.1:{port}/>\nINSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p trueSERVICEx:y { } }",
+        # the attacker's walk: the same cut-back name, in an update with no allowed SERVICE at all
+        "PREFIX x: <http://127.0.0.1:1>\nPREFIX : <http://127.0.0.1:{port}/>\n"
+        "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p x:SERVICE:y { } }",
     ],
 )
 def test_isolation_updates_cannot_load_or_call_out_even_with_the_token(

@@ -1,7 +1,8 @@
 """A process that has given up the network (:func:`service.limits.forbid_network`) cannot reach
-a listener, however the engines are asked to: each check runs in a fresh process that seals
-itself, then tries what a SERVICE or a JSON-LD context that slipped past the checks would do,
-while a TCP listener on 127.0.0.1 counts the connections it gets.
+a listener, however the engines are asked to, and one that may call the allowlist's endpoints
+(:func:`service.limits.limit_connections`) reaches their ports only: each check runs in a fresh
+process that limits itself, then tries what a SERVICE or a JSON-LD context that slipped past the
+checks would do, while a TCP listener on 127.0.0.1 counts the connections it gets.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from service.limits import can_forbid_network, forbid_network
+from service.limits import can_forbid_network, forbid_network, landlock_abi, limit_connections
+from service.sparql.evaluator import endpoint_ports
 from tests.security.test_isolation import Listener
 
 
@@ -32,6 +34,11 @@ def _sealed(attempt: str, port: int, store: str, out: Any) -> None:
     try:
         if attempt == "thread":  # seals by itself, once its thread runs
             out.put(_thread_started_before(port))
+            return
+        if attempt.startswith("ports "):  # a worker that may call the endpoints on these ports
+            allowed = [int(p) for p in attempt.split()[1:]]
+            limited = limit_connections(endpoint_ports(f"http://127.0.0.1:{p}/sparql" for p in allowed))
+            out.put(f"limited={limited} {_connect(port, store)}; {_oxigraph(port, store)}")
             return
         sealed = forbid_network()
         outcome = ATTEMPTS[attempt](port, store)
@@ -186,3 +193,27 @@ def test_network_the_threads_a_process_already_has_are_sealed_with_it(listener: 
     time.sleep(0.3)
     assert listener.connections == 0, report
     assert report == "sealed=True thread connect errno 13", report
+
+
+def test_network_a_worker_that_may_call_out_reaches_only_the_allowlists_ports(store: Path) -> None:
+    # The workers that run allowed SERVICE calls keep the network, but only towards the ports of the
+    # allowlist's endpoints (Landlock): whatever gets past the check cannot reach another port.
+    assert landlock_abi() >= 4  # Linux 6.7 and later; CI must never pass without it
+    assert endpoint_ports(["https://query.wikidata.org/sparql", "http://h:8890/sparql", "http://h/x"]) == [
+        53,
+        443,
+        8890,
+        80,
+    ]
+    allowed, other = Listener(), Listener()
+    try:
+        refused = run_sealed(f"ports {allowed.port}", other.port, store)
+        reached = run_sealed(f"ports {allowed.port}", allowed.port, store)
+        time.sleep(0.3)
+        assert other.connections == 0, refused
+        assert refused.startswith("limited=True connect errno 13; pyoxigraph failed"), refused
+        assert allowed.connections == 2, reached  # the socket's connect, then pyoxigraph's SERVICE call
+        assert reached.startswith("limited=True connected; "), reached
+    finally:
+        allowed.close()
+        other.close()

@@ -48,7 +48,7 @@ def test_plan_query_checks_the_allowlist() -> None:
 def test_plan_update_adds_using_clauses_to_every_modify() -> None:
     text = "CLEAR ALL ; INSERT { ?s a <http://C> } WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c }"
     op = Operation("update", text, ("http://g/1",), ("http://g/2",))
-    planned, added = plan_update(op, SETTINGS, BASE)
+    planned, added, _ = plan_update(op, SETTINGS, BASE)
     assert added == 1 and planned.startswith(f"BASE <{BASE}>\n")
     assert "} USING <http://g/1> USING NAMED <http://g/2> WHERE {" in planned
     assert planned.count("USING <http://g/1>") == 1  # DELETE WHERE has no dataset clause
@@ -60,12 +60,12 @@ def test_plan_update_refuses_using_with_dataset_parameters() -> None:
     text = "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
     with pytest.raises(QueryError, match="USING or WITH"):
         plan_update(Operation("update", text, (), ("http://h",)), SETTINGS, BASE)
-    assert plan_update(Operation("update", text), SETTINGS, None) == (text, 0)
+    assert plan_update(Operation("update", text), SETTINGS, None) == (text, 0, False)
 
 
 def test_plan_update_error_message_counts_the_users_lines() -> None:
     text = "INSERT DATA {\n  <http://a> <http://b> }"
-    planned, added = plan_update(Operation("update", text), SETTINGS, BASE)
+    planned, added, _ = plan_update(Operation("update", text), SETTINGS, BASE)
     with pytest.raises(SyntaxError) as info:
         Store().update(planned)
     message = update_error(str(info.value), text, added).message
@@ -148,7 +148,7 @@ def test_plan_runs_no_comment_and_keeps_positions() -> None:
     job = plan_query(Operation("query", text), None, SETTINGS, BASE)
     assert job.text == 'SELECT ?s            \nWHERE { ?s ?p "#not a comment" }       '
     assert len(job.text) == len(text)
-    planned, _ = plan_update(Operation("update", "INSERT DATA { <urn:a> <urn:b> 1 } # x\n"), SETTINGS, None)
+    planned, _, _ = plan_update(Operation("update", "INSERT DATA { <urn:a> <urn:b> 1 } # x\n"), SETTINGS, None)
     assert planned == "INSERT DATA { <urn:a> <urn:b> 1 }    \n"
 
 
@@ -345,3 +345,36 @@ def test_plan_fifth_round_nesting() -> None:
     exists = "SELECT ?s (EXISTS { VALUES ?x { 1 } } AS ?e) (?s <#> '''\n" + "{" * 300 + "}" * 300 + " ''') WHERE { }"
     with pytest.raises(QueryError, match="nests"):
         plan_query(Operation("query", exists), None, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the engine cuts each name back to its prefix (the IRI it makes is not valid) and reads on
+        "PREFIX x: <http://127.0.0.1:1> SELECT * { ?s ?p x:SERVICE:y { } }",
+        "PREFIX x: <http://[::1]> SELECT * { ?s ?p x:SERVICE:y { } }",
+        "PREFIX x: <http://e.org/a#b> SELECT * { ?s a x:c\\#d }",
+        "PREFIX x: <http://e.org/a#b> PREFIX y: <http://e.org/> SELECT * { ?s y:p ?o . ?s a x:c\\#d }",
+        "PREFIX x: <http://127.0.0.1:1> INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p x:SERVICE:y { } }",
+        # a later operation's own prologue counts for the names after it
+        "PREFIX x: <http://e.org/> INSERT DATA { x:a x:b x:c } ; PREFIX x: <http://h:1> INSERT DATA { x:a x:b x:c }",
+    ],
+)
+def test_plan_refuses_a_prefixed_name_that_makes_no_valid_iri(text: str) -> None:
+    op = Operation("update" if "INSERT" in text else "query", text)
+    with pytest.raises(QueryError, match="does not make a valid IRI with its prefix"):
+        plan_query(op, None, SETTINGS, BASE) if op.kind == "query" else plan_update(op, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX ex: <http://example.org/> SELECT * { ?s ex:p ex:o ; a ex:C } LIMIT 3",
+        "PREFIX : <rel/> BASE <http://b.org/> PREFIX r: <x/> SELECT * { ?s :p r:o }",  # relative prefixes
+        "PREFIX x: <http://e.org/a#> SELECT * { ?s a x:b\\.c , x:d\\~e }",  # escapes the engine removes
+        "PREFIX x: <http://e.org/> INSERT DATA { x:a x:b x:c } ; PREFIX x: <http://h.org/> DELETE DATA { x:a x:b x:c }",
+    ],
+)
+def test_plan_accepts_prefixed_names_the_engine_reads_as_one_iri(text: str) -> None:
+    op = Operation("update" if "DATA" in text else "query", text)
+    plan_query(op, None, SETTINGS, BASE) if op.kind == "query" else plan_update(op, SETTINGS, BASE)

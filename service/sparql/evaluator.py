@@ -66,6 +66,7 @@ from service.store import QueryResult, Store
 log = logging.getLogger(__name__)
 
 _HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE, _CALLS = b"H", b"C", b"E", b"F", b"P", b"W", b"S"
+_QUERY, _TASK = 0, 1  # a client's query as plain fields (its settings sent once per worker), or any other task
 WHOLE_MAX = 256 * 1024  # an answer up to this size travels as one frame (head and body): one wake-up, not three
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
 GROW_AFTER = 0.25  # seconds a query waits for a busy pool before one more worker is started
@@ -326,11 +327,21 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
     opened = _Opened(path, memory_mb, endpoints)
     if path is None:
         opened.limit_memory()
+    settings: Settings | None = None  # a query's settings travel once, with the first query that needs them
     while True:
         try:
-            generation, task = conn.recv()
+            message = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):  # the server closed the pipe: it is shutting down or gave up on us
             return
+        if message[0] == _QUERY:
+            _, generation, fields, sent = message
+            settings = sent if sent is not None else settings
+            if settings is None:  # the pool sends them with a worker's first query: cannot happen
+                return
+            op_fields, accept, base_iri = fields
+            task: Any = QueryRequest(_operation(*op_fields), accept, settings, base_iri)
+        else:
+            _, generation, task = message
         try:
             _answer(conn, opened, generation, task)
         except MemoryError:
@@ -358,6 +369,12 @@ def _name_process(name: str) -> None:
             comm.write(name)
     except OSError:
         pass
+
+
+def _operation(*fields: Any) -> Any:
+    from service.sparql.protocol import Operation
+
+    return Operation(*fields)
 
 
 def _memory_message(memory_mb: int) -> str:
@@ -514,6 +531,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.idle_since = time.monotonic()
+        self.settings: Settings | None = None  # the query settings this worker has been sent
         # One poll object per pipe, kept: Connection.poll builds a selector on every call.
         self._poller = select.poll()
         self._poller.register(self.conn.fileno(), select.POLLIN)
@@ -538,6 +556,7 @@ class _Spool:
     def __init__(self) -> None:
         self.file: IO[bytes] = io.BytesIO()
         self.size = 0
+        self.whole: bytes | None = None  # a small answer that came in one frame
 
     def write(self, data: bytes) -> None:
         self.size += len(data)
@@ -661,7 +680,7 @@ class WorkerPool:
         self.start()
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
-        worker.conn.send((self.generation, task))
+        self._send(worker, task)
         frame = self._frame(worker, deadline, timeout)
         self._release(worker)
         if frame[:1] == _PLAN:
@@ -675,7 +694,7 @@ class WorkerPool:
         worker = self._acquire(deadline, timeout)
         spool = _Spool()
         try:
-            worker.conn.send((self.generation, task))
+            self._send(worker, task)
             head = self._receive(worker, _text(task), spool, deadline, timeout)
         except _CallsOut as handed:
             spool.close()
@@ -687,7 +706,23 @@ class WorkerPool:
         except BaseException:
             spool.close()
             raise
+        if spool.whole is not None:  # a small answer: its bytes as they are, no file to read back
+            body, spool.whole = spool.whole, None
+            spool.close()
+            return Stream(head, [body], len(body))
         return Stream(head, spool, spool.size)
+
+    def _send(self, worker: _Worker, task: Job | QueryRequest | UpdateRequest | ParseRequest) -> None:
+        """A client's query travels as plain fields; its settings (the same object for every query of
+        an app) only the first time this worker gets them: pickling them is most of a lookup's message."""
+        if type(task) is QueryRequest:
+            op = task.op
+            sent = None if worker.settings is task.settings else task.settings
+            fields = ((op.kind, op.text, op.default_graphs, op.named_graphs, op.format), task.accept, task.base_iri)
+            worker.conn.send_bytes(pickle.dumps((_QUERY, self.generation, fields, sent), pickle.HIGHEST_PROTOCOL))
+            worker.settings = task.settings
+            return
+        worker.conn.send_bytes(pickle.dumps((_TASK, self.generation, task), pickle.HIGHEST_PROTOCOL))
 
     def _frame(self, worker: _Worker, deadline: float, timeout: float) -> bytes:
         try:
@@ -725,7 +760,7 @@ class WorkerPool:
             if tag == _WHOLE:  # a small answer in one frame: head length, head, body
                 size = int.from_bytes(payload[:4], "big")
                 head = pickle.loads(payload[4 : 4 + size])
-                spool.write(payload[4 + size :])
+                spool.whole = payload[4 + size :]
                 self._release(worker)
                 return head
             if tag == _CALLS:  # planned, with SERVICE clauses: for a worker that may call out

@@ -142,7 +142,8 @@ class Evaluator(Protocol):
         """Plan, check and evaluate a client's query."""
 
     def plan_update(self, request: UpdateRequest, timeout: float) -> tuple[str, int, bool]:
-        """Plan and check a client's update: (text to apply, lines added in front of the user's)."""
+        """Plan and check a client's update: (text to apply, lines added in front of the user's,
+        whether it calls SERVICE endpoints)."""
 
     def parse(self, request: ParseRequest, timeout: float) -> bytes:
         """Parse a client's RDF body: its triples as N-Triples."""
@@ -449,9 +450,16 @@ def _answer(
 
 def _checked(job: Job, endpoints: tuple[str, ...]) -> Job:
     """A job passes the allowlist check again where it runs: one the service built (values from
-    requests are in it) may call nothing, one handed over for its SERVICE clauses only ``endpoints``."""
+    requests are in it) may call nothing, one handed over for its SERVICE clauses only ``endpoints``,
+    its prefixed names read again as the engine reads them."""
     from service.sparql import federation
+    from service.sparql.plan import check_expansions, check_names
+    from service.sparql.tokens import tokenize
 
+    if endpoints:
+        tokens = tokenize(job.text)
+        check_names(tokens)
+        check_expansions(tokens, job.base_iri)
     federation.check_query(job.text, endpoints, job.base_iri)
     return job
 

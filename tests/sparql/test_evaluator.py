@@ -290,3 +290,22 @@ def test_evaluator_only_the_pools_own_allowlist_lets_a_query_call_out(disk_store
     finally:
         pool.close()
         endpoint.sock.close()
+
+
+def test_evaluator_a_worker_that_may_call_out_checks_a_handed_job_again() -> None:
+    """The job a sealed worker hands over is read again where it runs, as if nothing before had
+    checked it (a forged job, or a planner that erred): the names, then the allowlist."""
+    from service.sparql.evaluator import _checked
+
+    allowed = "https://query.wikidata.org/sparql"
+
+    def job(text: str) -> Job:
+        return Job(text, None, None, False, None, "json", "turtle", 10, calls_out=True)
+
+    cut_back = f"PREFIX x: <http://127.0.0.1:1> SELECT * {{ SERVICE <{allowed}> {{}} ?s ?p x:SERVICE:y {{}} }}"
+    with pytest.raises(QueryError, match="does not make a valid IRI"):
+        _checked(job(cut_back), (allowed,))
+    with pytest.raises(FederationRefused, match="not allowed"):
+        _checked(job("SELECT * { SERVICE <http://127.0.0.1:9/x> {} }"), (allowed,))
+    fine = job(f"SELECT * {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}")
+    assert _checked(fine, (allowed,)) is fine

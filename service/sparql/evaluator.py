@@ -451,15 +451,16 @@ def _answer(
 def _checked(job: Job, endpoints: tuple[str, ...]) -> Job:
     """A job passes the allowlist check again where it runs: one the service built (values from
     requests are in it) may call nothing, one handed over for its SERVICE clauses only ``endpoints``,
-    its prefixed names read again as the engine reads them."""
+    and only once its prefixed names are written out (as the planner does)."""
     from service.sparql import federation
-    from service.sparql.plan import check_expansions, check_names
+    from service.sparql.plan import check_names, expand_names
     from service.sparql.tokens import tokenize
 
-    if endpoints:
+    if endpoints:  # a planned job has no prefixed name left: one that has, was not planned here
         tokens = tokenize(job.text)
         check_names(tokens)
-        check_expansions(tokens, job.base_iri)
+        if expand_names(job.text, tokens, job.base_iri) != job.text:
+            raise QueryError("a handed query still has prefixed names: it was not planned by this server")
     federation.check_query(job.text, endpoints, job.base_iri)
     return job
 

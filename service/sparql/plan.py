@@ -37,15 +37,21 @@ MAX_NESTING = 256
 
 
 def check_nesting(tokens: list[Token]) -> None:
-    """:raises QueryError: when groups or expressions nest deeper than :data:`MAX_NESTING`."""
+    """:raises QueryError: when groups or expressions nest deeper than :data:`MAX_NESTING`.
+
+    Every level the engine's parser recurses into counts: parentheses, blank-node brackets
+    ``[ … ]``, triple terms and reified triples ``<< … >>``, and each unary ``!``, ``-`` or ``+`` of
+    a run (``!!!!?x`` is four levels), beside the braces of groups.
+    """
     braces = max((t.depth + (t.text == "{") for t in tokens), default=0)
-    parens = deepest = 0
+    nested = deepest = unary = 0
     for token in tokens:
-        if token.text == "(":
-            parens += 1
-            deepest = max(deepest, parens)
-        elif token.text == ")":
-            parens = max(parens - 1, 0)
+        if token.text in ("(", "[") or token.kind == "tripleopen":
+            nested += 1
+        elif token.text in (")", "]") or token.kind == "tripleclose":
+            nested = max(nested - 1, 0)
+        unary = unary + 1 if token.kind == "other" and token.text in ("!", "-", "+") else 0
+        deepest = max(deepest, nested + unary)
     if max(braces, deepest) > MAX_NESTING:
         raise QueryError(f"the request nests {max(braces, deepest)} levels deep; at most {MAX_NESTING} are allowed")
 
@@ -79,18 +85,23 @@ def check_names(tokens: list[Token]) -> None:
             )
 
 
-def check_expansions(tokens: list[Token], base_iri: str | None) -> None:
-    """:raises QueryError: for a prefixed name that pyoxigraph does not read as one IRI.
+def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
+    """``text`` with every prefixed name written as the full IRI the engine makes of it, so that
+    the checks and the engine read the same IRIs, with no prefixed name left to read two ways.
 
-    pyoxigraph expands a prefixed name and, when the IRI it makes is not valid (a prefix
-    ``<http://host:1>`` makes the port ``1SERVICE``; two ``#``), backs out to the bare prefix and
-    reads the rest of the name as more query — ``x:SERVICE:y { … }`` became a SERVICE call that
-    rdflib and the tokenizer, which do not check the IRI, read as one name. The engine is asked:
-    every prefixed name, under the declarations before it, goes through pyoxigraph in a VALUES
-    row of its own query on an empty store, which must read exactly one IRI per name.
+    pyoxigraph matches keywords without a word boundary and backs out of a reading that fails:
+    ``SERVICE SILENTx:d`` is a SERVICE to ``x:d`` for it (SILENT, then a name), to ``SILENTx:d`` for
+    rdflib and the tokenizer; ``DESCRIBEx:a`` is a DESCRIBE; and a name whose IRI is not valid
+    (``<http://host:1>`` and ``x:SERVICE:y`` make the port ``1SERVICE``) is read as its bare prefix
+    and more query. Each name the tokenizer finds, under the declarations before it, is put to
+    pyoxigraph in a VALUES row on an empty store and written back as the IRI it gave; the
+    declarations stay. What runs is then what the checks read.
+
+    :raises QueryError: for a name the engine does not read as one valid IRI.
     """
     declarations: list[str] = []
     groups: dict[int, list[str]] = {}  # the number of declarations in force → the names used under them
+    uses: list[tuple[Token, int]] = []
     for index, token in enumerate(tokens):
         if token.is_word("PREFIX") and index + 2 < len(tokens):
             declarations.append(f"PREFIX {tokens[index + 1].text} {tokens[index + 2].text}")
@@ -100,16 +111,27 @@ def check_expansions(tokens: list[Token], base_iri: str | None) -> None:
             names = groups.setdefault(len(declarations), [])
             if token.text not in names:
                 names.append(token.text)
+            uses.append((token, len(declarations)))
+    iris: dict[tuple[int, str], str] = {}
     for count, names in groups.items():
-        if not _read_as_iris(declarations[:count], names, base_iri):
-            bad = next(name for name in names if not _read_as_iris(declarations[:count], [name], base_iri))
+        read = _read_as_iris(declarations[:count], names, base_iri)
+        if read is None:
+            bad = next(name for name in names if _read_as_iris(declarations[:count], [name], base_iri) is None)
             raise QueryError(
                 f"the prefixed name {bad} does not make a valid IRI with its prefix, and the engine would read "
                 "it as something else: write it as a full IRI, <…>"
             )
+        iris.update({(count, name): iri for name, iri in zip(names, read, strict=True)})
+    parts: list[str] = []
+    done = 0
+    for token, count in uses:
+        parts += [text[done : token.start], f"<{iris[count, token.text]}>"]
+        done = token.start + len(token.text)
+    return "".join([*parts, text[done:]]) if uses else text
 
 
-def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | None) -> bool:
+def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | None) -> list[str] | None:
+    """The IRIs pyoxigraph reads ``names`` as (None: not one valid IRI each)."""
     from pyoxigraph import NamedNode, Store
 
     variables = " ".join(f"?v{i}" for i in range(len(names)))
@@ -117,8 +139,11 @@ def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | Non
     try:
         rows = list(Store().query(probe, base_iri=base_iri))  # type: ignore[arg-type]  # a SELECT: solutions
     except SyntaxError:
-        return False
-    return len(rows) == 1 and all(isinstance(rows[0][i], NamedNode) for i in range(len(names)))
+        return None
+    terms = [rows[0][f"v{i}"] for i in range(len(names))] if len(rows) == 1 else []  # by name: `*` may reorder
+    if len(terms) != len(names) or not all(isinstance(term, NamedNode) for term in terms):
+        return None
+    return [term.value for term in terms]
 
 
 _DOTS = re.compile(r"(?<!\\)\.+")  # runs of dots that are not escaped (\.)
@@ -162,7 +187,8 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    check_expansions(tokens, base_iri)
+    text = expand_names(text, tokens, base_iri)  # from here on, the text the engine runs
+    tokens = tokenize(text)
     check_describe(tokens, settings)
     form = query_form(tokens)
     services = federation.check_query(text, settings.service_allow, base_iri, tokens)
@@ -244,7 +270,8 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    check_expansions(tokens, base_iri)
+    text = expand_names(text, tokens, base_iri)  # from here on, the text the engine runs
+    tokens = tokenize(text)
     calls_out = federation.check_update(text, settings.service_allow, base_iri, tokens) > 0
     if op.has_dataset:
         if top_level_words(tokens, "USING", "WITH"):

@@ -377,3 +377,38 @@ def test_isolation_every_query_worker_has_given_up_the_network(server: Server) -
     others = [(name, mode) for name, mode in workers.values() if name != "eg-query"]
     assert len(others) <= 2 and all(other == ("eg-service", 0) for other in others), workers
     assert seccomp_mode(server.proc.pid) == 0  # the server itself keeps its sockets
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # reported by the second walk: the engine read SERVICE SILENT x:l, the checks SERVICE SILENTx:l
+        # (an allowed endpoint's IRI); now the name is written out before the checks and the engine read it
+        "PREFIX SILENTx: <https://query.wikidata.org/sparq>\nPREFIX x: <http://127.0.0.1:{port}/>\n"
+        "SELECT ?z { SERVICE SILENTx:l { ?z ?p ?o } }",
+        "PREFIX NAMEDx: <urn:n>\nPREFIX x: <http://127.0.0.1:{port}/>\n"
+        "SELECT * FROM NAMEDx:y { SERVICE SILENT <https://query.wikidata.org/sparql> { } }",
+    ],
+)
+def test_isolation_a_keyword_glued_to_a_prefixed_name_is_read_one_way(
+    server: Server, listener: Listener, query: str
+) -> None:
+    answer = sparql(server, query.replace("{port}", str(listener.port)))
+    time.sleep(0.3)
+    assert listener.connections == 0
+    assert answer.status_code in (200, 400, 403, 502), answer.text
+
+
+def test_isolation_a_describe_glued_to_its_prefix_and_deep_unary_operators_are_refused(server: Server) -> None:
+    # Reported by the second walk: DESCRIBEx:a hid the form (so the term cap) from the planner, and
+    # runs of unary operators or blank-node brackets went uncounted; each crashed its worker.
+    terms = " ".join(f"x:t{i}" for i in range(3000))
+    glued = sparql(server, f"PREFIX DESCRIBEx: <urn:a> PREFIX x: <urn:b> DESCRIBEx:a {terms}")
+    assert glued.status_code == 400, glued.text
+    for deep in (
+        "SELECT * { FILTER(" + "!" * 20000 + "?x) }",
+        "SELECT * { ?s ?p " + "[?p " * 20000 + "?o" + "]" * 20000 + " }",
+    ):
+        answer = sparql(server, deep)
+        assert answer.status_code == 400 and "nests" in answer.text, answer.text
+    alive(server)

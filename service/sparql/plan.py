@@ -187,8 +187,8 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    text = expand_names(text, tokens, base_iri)  # from here on, the text the engine runs
-    tokens = tokenize(text)
+    if (expanded := expand_names(text, tokens, base_iri)) is not text:  # from here on, the text the engine runs
+        text, tokens = expanded, tokenize(expanded)
     check_describe(tokens, settings)
     form = query_form(tokens)
     services = federation.check_query(text, settings.service_allow, base_iri, tokens)
@@ -270,8 +270,8 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    text = expand_names(text, tokens, base_iri)  # from here on, the text the engine runs
-    tokens = tokenize(text)
+    if (expanded := expand_names(text, tokens, base_iri)) is not text:  # from here on, the text the engine runs
+        text, tokens = expanded, tokenize(expanded)
     calls_out = federation.check_update(text, settings.service_allow, base_iri, tokens) > 0
     if op.has_dataset:
         if top_level_words(tokens, "USING", "WITH"):

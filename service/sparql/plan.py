@@ -34,6 +34,16 @@ _NAMES = {fmt: name for name, fmt in conneg.FORMAT_NAMES.items()}
 # engine's recursive parser overflows its stack somewhere below 20,000 levels (the worker dies),
 # and no real query comes near this.
 MAX_NESTING = 256
+# Operators chained at one level (1+1+…, a||b||…, path steps): the engine recurses once for each, and
+# overflowed its stack at 10,000 (5,000 ran).
+MAX_CHAIN = 4000
+_CHAINED = frozenset({"|", "&", "=", ">", "+", "-", "*", "/", "^", "<", "<="})
+# Members of one group (OPTIONAL, BIND, FILTER, UNION, MINUS, and the terms of object and predicate
+# lists, `,` and `;`): the engine overflowed its stack at 3,000 OPTIONALs or BINDs (2,000 ran), 8,000
+# UNIONs, 10,000 FILTERs or objects.
+MAX_MEMBERS = 1000
+_MEMBERS = ("OPTIONAL", "BIND", "FILTER", "UNION", "MINUS")
+MAX_PROLOGUES = 64  # places in one request where PREFIX and BASE declarations change the names' meaning
 
 
 def check_nesting(tokens: list[Token]) -> None:
@@ -45,11 +55,31 @@ def check_nesting(tokens: list[Token]) -> None:
     """
     braces = max((t.depth + (t.text == "{") for t in tokens), default=0)
     nested = deepest = unary = 0
+    openers, counts = ["{"], [[0, 0]]  # for each open bracket: what opened it; its operators and group members
     for token in tokens:
-        if token.text in ("(", "[") or token.kind == "tripleopen":
-            nested += 1
-        elif token.text in (")", "]") or token.kind == "tripleclose":
-            nested = max(nested - 1, 0)
+        if token.text in ("(", "[", "{") or token.kind == "tripleopen":
+            nested += token.text != "{"
+            openers.append(token.text)
+            counts.append([0, 0])
+        elif token.text in (")", "]", "}") or token.kind == "tripleclose":
+            nested = max(nested - (token.text != "}"), 0)
+            if len(openers) > 1:
+                openers.pop()
+                counts.pop()
+        elif token.kind in ("other", "punct") and token.text in _CHAINED:
+            counts[-1][0] += 1
+            if counts[-1][0] > MAX_CHAIN:
+                raise QueryError(
+                    f"the request chains more than {MAX_CHAIN:,} operators or path steps at one level: "
+                    "split it, or use VALUES or IN for long lists of alternatives"
+                )
+        elif token.is_word(*_MEMBERS) or (token.text in (",", ";") and openers[-1] in ("{", "[")):
+            counts[-1][1] += 1
+            if counts[-1][1] > MAX_MEMBERS:
+                raise QueryError(
+                    f"one group of the request has more than {MAX_MEMBERS:,} OPTIONAL, BIND, FILTER, UNION or "
+                    "MINUS clauses or listed terms: split it into several groups, or use VALUES"
+                )
         unary = unary + 1 if token.kind == "other" and token.text in ("!", "-", "+") else 0
         deepest = max(deepest, nested + unary)
     if max(braces, deepest) > MAX_NESTING:
@@ -103,20 +133,27 @@ def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
     groups: dict[int, list[str]] = {}  # the number of declarations in force → the names used under them
     uses: list[tuple[Token, int]] = []
     for index, token in enumerate(tokens):
-        if token.is_word("PREFIX") and index + 2 < len(tokens):
+        if token.depth:  # declarations open a query or an update's operation; elsewhere the engine refuses them
+            pass
+        elif token.is_word("PREFIX") and index + 2 < len(tokens):
             declarations.append(f"PREFIX {tokens[index + 1].text} {tokens[index + 2].text}")
         elif token.is_word("BASE") and index + 1 < len(tokens):
             declarations.append(f"BASE {tokens[index + 1].text}")
-        elif token.kind == "pname" and not (index and tokens[index - 1].is_word("PREFIX")):
+        if token.kind == "pname" and not (index and tokens[index - 1].is_word("PREFIX")):
             names = groups.setdefault(len(declarations), [])
             if token.text not in names:
                 names.append(token.text)
             uses.append((token, len(declarations)))
+    if len(groups) > MAX_PROLOGUES:
+        raise QueryError(
+            f"the request declares prefixes between its names in {len(groups):,} places; at most {MAX_PROLOGUES} "
+            "are read: declare them at the start"
+        )
     iris: dict[tuple[int, str], str] = {}
     for count, names in groups.items():
         read = _read_as_iris(declarations[:count], names, base_iri)
         if read is None:
-            bad = next(name for name in names if _read_as_iris(declarations[:count], [name], base_iri) is None)
+            bad = _first_unread(declarations[:count], names, base_iri)
             raise QueryError(
                 f"the prefixed name {bad} does not make a valid IRI with its prefix, and the engine would read "
                 "it as something else: write it as a full IRI, <…>"
@@ -125,9 +162,35 @@ def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
     parts: list[str] = []
     done = 0
     for token, count in uses:
-        parts += [text[done : token.start], f"<{iris[count, token.text]}>"]
+        iri = iris[count, token.text]
+        # rdflib's SERVICE reading takes a '#' for a comment to the end of the line: end the line there.
+        parts += [text[done : token.start], f"<{iri}>\n" if "#" in iri else f"<{iri}>"]
         done = token.start + len(token.text)
-    return "".join([*parts, text[done:]]) if uses else text
+    if not uses:
+        return text
+    expanded = "".join([*parts, text[done:]])
+    # The tokenizer must read the written-out text as it read the names (a name became one IRI),
+    # or some context made it read an IRI as something else: refused rather than checked wrong.
+    written = {token.start for token, _ in uses}
+    before = ["iri" if t.start in written else t.kind for t in tokens]
+    if [t.kind for t in tokenize(expanded)] != before:
+        raise QueryError(
+            "the query reads differently once its prefixed names are written out as full IRIs: write them as "
+            "full IRIs, <…>, yourself"
+        )
+    return expanded
+
+
+def _first_unread(declarations: list[str], names: list[str], base_iri: str | None) -> str:
+    """The first of ``names`` that pyoxigraph does not read as one IRI (halving: a few probes)."""
+    low, high = 0, len(names)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _read_as_iris(declarations, names[low:middle], base_iri) is None:
+            high = middle
+        else:
+            low = middle
+    return names[low]
 
 
 def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | None) -> list[str] | None:

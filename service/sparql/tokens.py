@@ -214,9 +214,9 @@ def _lex(text: str) -> Iterator[tuple[str, int, int]]:
         elif (value == ")" or kind == "tripleclose") and scopes and scopes[-1] != "{":
             scopes.pop()
         elif value == "{":
-            saved.append((clause, clause_at))  # a group inside a clause (an EXISTS) leaves it as it was
-            if clause in ("select", "modifiers") and len(scopes) == clause_at:
-                clause = ""  # the query's own group: its SELECT clause ends here
+            saved.append((clause, clause_at))  # the clause outside, taken up again at the group's end
+            if clause in ("select", "modifiers"):
+                clause = ""  # a group (the query's own, an EXISTS's) is a pattern: its parentheses are not the clause's
             scopes.append("{")
         elif value == "}":
             while scopes and scopes.pop() != "{":

@@ -250,7 +250,10 @@ def test_plan_a_triple_term_in_an_expression_is_left_as_it_is() -> None:
         "SELECT ?t WHERE { BIND(<<( ex:a <http://example.org/ns#p> ex:b )>> AS ?t) FILTER(?t != <http://x#y>) }"
     )
     job = plan_query(Operation("query", text), None, SETTINGS, BASE)
-    assert job.text == text.replace("ex:a", "<http://example.org/ns#a>").replace("ex:b", "<http://example.org/ns#b>")
+    # written out, each IRI with a '#' ending its line (rdflib's SERVICE reading would see a comment)
+    assert job.text == text.replace("ex:a", "<http://example.org/ns#a>\n").replace(
+        "ex:b", "<http://example.org/ns#b>\n"
+    )
     assert len(list(Store().query(job.text))) == 1
 
 
@@ -412,3 +415,68 @@ def test_plan_a_keyword_glued_to_a_name_runs_as_the_checks_read_it() -> None:
     settings = Settings(store=":memory:", service_allow=(allowed,))
     job = plan_query(Operation("query", text), None, settings, BASE)
     assert job.calls_out and job.text.endswith(f"SELECT ?z {{ SERVICE <{allowed}> {{ ?z ?p ?o }} }}")
+
+
+def test_plan_the_third_walks_texts() -> None:
+    """Reported by the third walk, on the planner that writes names out."""
+    allowed = "http://127.0.0.1:18390/allowed"
+    settings = Settings(store=":memory:", service_allow=(allowed,), max_result_rows=123)
+    values = " ".join(str(k) for k in range(1, 41))
+    # A collection in an EXISTS in the SELECT clause was read as an expression, so the written-out
+    # <http://h/#b> after ?a became "less than" and a comment hiding two braces: the subquery's
+    # LIMIT 1 looked like the query's own and the row cap was skipped (141,840 rows were sent).
+    hidden = (
+        "PREFIX x: <http://h/#>\nSELECT ?s (EXISTS { ?s ?p (?a x:b) } AS ?f) WHERE { { SELECT ?s WHERE { ?s ?p ?o\n"
+        f"}} LIMIT 1 }} ?a ?b ?c VALUES ?k {{ {values} }} }}"
+    )
+    assert not plan_query(Operation("query", hidden), None, settings, BASE).bounded
+    # Refused before, accepted now: the same collection with a full IRI, and a name with '#' written
+    # out on the line of a SERVICE (rdflib's SERVICE reading takes the '#' for a comment).
+    plan_query(
+        Operation("query", "SELECT ?s (EXISTS { ?s ?p (?a <http://h/b>) } AS ?e) WHERE { ?s ?p ?o }"),
+        None,
+        settings,
+        BASE,
+    )
+    label = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT * WHERE { ?s rdfs:label ?l "
+    label += f"SERVICE <{allowed}> {{ ?s ?p ?o }} }}"
+    assert plan_query(Operation("query", label), None, settings, BASE).calls_out
+    # 10,000 operators in a row overflowed the engine's stack; 3,000 are fine.
+    with pytest.raises(QueryError, match="chains more than 4,000"):
+        plan_query(Operation("query", "SELECT * { BIND(1" + "+1" * 10000 + " AS ?x) }"), None, settings, BASE)
+    with pytest.raises(QueryError, match="more than 1,000 OPTIONAL, BIND, FILTER, UNION"):
+        plan_query(Operation("query", "SELECT * { " + "{ ?s ?p ?o } UNION " * 5000 + "{ } }"), None, settings, BASE)
+    plan_query(Operation("query", "SELECT * { BIND(1" + "+1" * 3000 + " AS ?x) }"), None, settings, BASE)
+    # Declarations between names, again and again, made one probe each over all the declarations.
+    interleaved = "SELECT * {} " + " ".join(f"PREFIX x{i}: <urn:{i}> BIND(x{i}:b AS ?v)" for i in range(70))
+    with pytest.raises(QueryError, match="declare them at the start"):
+        plan_query(Operation("query", interleaved), None, settings, BASE)
+
+
+def test_plan_the_fourth_walks_texts() -> None:
+    """Reported by the fourth walk: a subquery's own SELECT clause or modifiers read as a pattern
+    let ``?o <#>`` be an IRI to the tokenizer ("less than" and a comment to the engine), so a LIMIT
+    it hid looked like the query's own (64,000 rows with a cap of 100); long groups crashed the engine."""
+    settings = Settings(store=":memory:", max_result_rows=100)
+    values = " ".join(str(k) for k in range(1, 41))
+    for hidden in (
+        f"SELECT * WHERE {{ {{ SELECT ?o (?o <#> }} }} LIMIT 5 {{\n1 AS ?z) {{ VALUES ?o {{{values}}} }} }} "
+        f"VALUES ?k {{{values}}} VALUES ?j {{{values}}} }}",
+        "SELECT * WHERE { { SELECT ?o WHERE { VALUES ?o {1 2} } ORDER BY ?o (?o <#> } } LIMIT 1 {\n1) } }",
+    ):
+        assert not plan_query(Operation("query", hidden), None, settings, BASE).bounded
+    for long in (
+        "SELECT * { " + "OPTIONAL { BIND(1 AS ?a) } " * 3000 + "}",
+        "SELECT * { " + " ".join(f"BIND(1 AS ?v{i})" for i in range(3000)) + "}",
+        "SELECT * { ?s ?p 1" + ", 1" * 10000 + " }",
+    ):
+        with pytest.raises(QueryError, match="more than 1,000 OPTIONAL, BIND, FILTER"):
+            plan_query(Operation("query", long), None, settings, BASE)
+    for fine in (  # refused by the tree the walk read, accepted by the engine and now here
+        "PREFIX ex: <http://e/> SELECT * { { SELECT ?v (?v<ex:x AS ?b) { VALUES ?v {1} } } }",
+        "SELECT (EXISTS { ?s ?p ((?a <http://x/>)) } AS ?f) {}",
+        "PREFIX ex: <http://e/> SELECT (EXISTS { ?s ?p ((?a ex:b) ex:c) } AS ?f) {}",
+        "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(str(i) for i in range(2000)) + ")) }",
+    ):
+        job = plan_query(Operation("query", fine), None, settings, BASE)
+        list(Store().query(job.text))  # and the engine runs what was planned

@@ -162,6 +162,12 @@ def test_isolation_thousands_of_actors_in_a_filter_are_refused(server: Server) -
         "SELECT * { ?s ?p x:SERVICE:y {} OPTIONAL { SERVICE SILENT <https://query.wikidata.org/sparql> {} } } LIMIT 1",
         "PREFIX x: <http://[::1]>\nPREFIX : <http://127.0.0.1:{port}/>\n"
         "SELECT * { ?s ?p x:SeRvIcE:y {} OPTIONAL { SERVICE SILENT <https://query.wikidata.org/sparql> {} } } LIMIT 1",
+        # reported by the second walk: the engine read SERVICE SILENT x:l, the checks SERVICE SILENTx:l
+        # (an allowed endpoint's IRI); now names are written out before the checks and the engine read them
+        "PREFIX SILENTx: <https://query.wikidata.org/sparq>\nPREFIX x: <http://127.0.0.1:{port}/>\n"
+        "SELECT ?z { SERVICE SILENTx:l { ?z ?p ?o } }",
+        "PREFIX NAMEDx: <urn:n>\nPREFIX x: <http://127.0.0.1:{port}/>\n"
+        "SELECT * FROM NAMEDx:y { SERVICE SILENT <https://query.wikidata.org/sparql> { } }",
     ],
 )
 def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
@@ -171,8 +177,9 @@ def test_isolation_service_never_reaches_a_listener_off_the_allowlist(
     answer = sparql(server, query.replace("{port}", str(listener.port)))
     time.sleep(0.3)
     assert listener.connections == 0
-    # Refused, or read by every reader as text (the SERVICE inside a string): never a call.
-    assert answer.status_code in (200, 400, 403), answer.text
+    # Refused, read by every reader as text (the SERVICE inside a string), or an allowed call that
+    # failed (502: no network here): never a call to the listener.
+    assert answer.status_code in (200, 400, 403, 502), answer.text
 
 
 @pytest.mark.parametrize(
@@ -378,26 +385,6 @@ def test_isolation_every_query_worker_has_given_up_the_network(server: Server) -
     others = [(name, mode) for name, mode in workers.values() if name != "eg-query"]
     assert len(others) <= 2 and all(other == ("eg-service", 0) for other in others), workers
     assert seccomp_mode(server.proc.pid) == 0  # the server itself keeps its sockets
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        # reported by the second walk: the engine read SERVICE SILENT x:l, the checks SERVICE SILENTx:l
-        # (an allowed endpoint's IRI); now the name is written out before the checks and the engine read it
-        "PREFIX SILENTx: <https://query.wikidata.org/sparq>\nPREFIX x: <http://127.0.0.1:{port}/>\n"
-        "SELECT ?z { SERVICE SILENTx:l { ?z ?p ?o } }",
-        "PREFIX NAMEDx: <urn:n>\nPREFIX x: <http://127.0.0.1:{port}/>\n"
-        "SELECT * FROM NAMEDx:y { SERVICE SILENT <https://query.wikidata.org/sparql> { } }",
-    ],
-)
-def test_isolation_a_keyword_glued_to_a_prefixed_name_is_read_one_way(
-    server: Server, listener: Listener, query: str
-) -> None:
-    answer = sparql(server, query.replace("{port}", str(listener.port)))
-    time.sleep(0.3)
-    assert listener.connections == 0
-    assert answer.status_code in (200, 400, 403, 502), answer.text
 
 
 def test_isolation_a_describe_glued_to_its_prefix_and_deep_unary_operators_are_refused(server: Server) -> None:

@@ -93,7 +93,7 @@ def check_names(tokens: list[Token]) -> None:
     glued to the rest (``ex:a.b.SERVICE:x``, ``trueSERVICEx:y``, ``FILTERxsd:boolean(…)``), which
     called endpoints and hid limits. So every prefix must be declared, and none may begin with
     FILTER, SERVICE, LOAD or HAVING (matched by the engine without a word boundary)."""
-    declared: set[str] = set()  # the prefixes declared so far: a name before its declaration is not resolved
+    declared: dict[str, str] = {}  # the prefixes declared so far (a name before its declaration is not resolved)
     for index, token in enumerate(tokens):
         if token.kind != "pname":
             continue
@@ -104,15 +104,28 @@ def check_names(tokens: list[Token]) -> None:
                 "the keyword in it; rename the prefix"
             )
         if index and tokens[index - 1].is_word("PREFIX"):
-            declared.add(token.text)
+            declared[token.text] = tokens[index + 1].text if index + 1 < len(tokens) else ""
             continue
         if prefix + ":" not in declared:
             raise QueryError(f"the prefix {prefix}: of {token.text} is not declared: add PREFIX {prefix}: <…>")
         if len(_DOTS.findall(local)) > 1:
             raise QueryError(
                 f"the prefixed name {token.text} is read one way by the engine and another by the grammar: "
-                "write it as a full IRI, <…>"
+                f"write it as {_full_iri(declared[prefix + ':'], local)}"
             )
+
+
+def _full_iri(declared: str, local: str) -> str:
+    """``<prefix IRI + local name>`` for a refusal's advice, when that makes a valid IRI (else ``a full IRI, <…>``)."""
+    if declared.startswith("<") and declared.endswith(">"):
+        iri = declared[1:-1] + _LOCAL_ESCAPE.sub(r"\1", local)
+        try:
+            NamedNode(iri)
+        except ValueError:
+            pass
+        else:
+            return f"the full IRI <{iri}>"
+    return "a full IRI, <…>"
 
 
 def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
@@ -153,11 +166,7 @@ def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
     for count, names in groups.items():
         read = _read_as_iris(declarations[:count], names, base_iri)
         if read is None:
-            bad = _first_unread(declarations[:count], names, base_iri)
-            raise QueryError(
-                f"the prefixed name {bad} does not make a valid IRI with its prefix, and the engine would read "
-                "it as something else: write it as a full IRI, <…>"
-            )
+            raise QueryError(_unread(declarations[:count], _first_unread(declarations[:count], names, base_iri)))
         iris.update({(count, name): iri for name, iri in zip(names, read, strict=True)})
     parts: list[str] = []
     done = 0
@@ -193,9 +202,28 @@ def _first_unread(declarations: list[str], names: list[str], base_iri: str | Non
     return names[low]
 
 
+def _unread(declarations: list[str], name: str) -> str:
+    """Why ``name`` is refused: its IRI is not valid, or it is, and the engine cannot read the name
+    (pyoxigraph refuses some names SPARQL allows, such as characters above U+FFFF)."""
+    prefix, _, local = name.partition(":")
+    declared = [
+        d.split(" ", 2)[2] for d in declarations if d.startswith("PREFIX ") and d.split(" ", 2)[1] == prefix + ":"
+    ]
+    advice = _full_iri(declared[-1], local) if declared else ""
+    if advice.startswith("the full IRI"):
+        return f"the SPARQL engine cannot read the prefixed name {name}: write it as {advice}"
+    return (
+        f"the prefixed name {name} does not make a valid IRI with its prefix, and the engine would read it as "
+        "something else: write it as a full IRI, <…>"
+    )
+
+
+_LOCAL_ESCAPE = re.compile(r"\\([_~.!$&'()*+,;=/?#@%-])")  # SPARQL's PN_LOCAL_ESC: the character itself
+
+
 def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | None) -> list[str] | None:
     """The IRIs pyoxigraph reads ``names`` as (None: not one valid IRI each)."""
-    from pyoxigraph import NamedNode, Store
+    from pyoxigraph import Store
 
     variables = " ".join(f"?v{i}" for i in range(len(names)))
     probe = "\n".join([*declarations, f"SELECT * WHERE {{ VALUES ({variables}) {{ ({' '.join(names)}) }} }}"])

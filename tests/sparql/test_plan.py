@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
@@ -369,6 +371,28 @@ def test_plan_refuses_a_prefixed_name_that_makes_no_valid_iri(text: str) -> None
     op = Operation("update" if "INSERT" in text else "query", text)
     with pytest.raises(QueryError, match="does not make a valid IRI with its prefix"):
         plan_query(op, None, SETTINGS, BASE) if op.kind == "query" else plan_update(op, SETTINGS, BASE)
+
+
+@pytest.mark.parametrize(
+    ("name", "iri"),
+    [
+        ("ex:a.b.c", "http://e.org/a.b.c"),
+        ("ex:a\U0001f600", "http://e.org/a\U0001f600"),
+        ("ex:\U0001f600", "http://e.org/\U0001f600"),
+    ],
+)
+def test_plan_a_name_sparql_allows_and_the_engine_cannot_read_is_refused_with_its_iri(name: str, iri: str) -> None:
+    """pyoxigraph refuses some prefixed names SPARQL allows (two dots inside, characters above
+    U+FFFF): the refusal gives the full IRI, which does run (the message for the second said the
+    name made no valid IRI, which was not true, and neither gave the IRI)."""
+    text = f"PREFIX ex: <http://e.org/> SELECT * {{ ?s ?p {name} }}"
+    with pytest.raises(SyntaxError):
+        Store().query(text)  # the engine itself cannot read it
+    with pytest.raises(QueryError, match=re.escape(name)) as refused:
+        plan_query(Operation("query", text), None, SETTINGS, BASE)
+    assert "valid IRI" not in str(refused.value)
+    assert str(refused.value).endswith(f"write it as the full IRI <{iri}>")
+    list(Store().query(f"SELECT * {{ ?s ?p <{iri}> }}"))
 
 
 @pytest.mark.parametrize(

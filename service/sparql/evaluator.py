@@ -459,7 +459,7 @@ def _checked(job: Job, endpoints: tuple[str, ...]) -> Job:
     if endpoints:  # a planned job has no prefixed name left: one that has, was not planned here
         tokens = tokenize(job.text)
         check_names(tokens)
-        if expand_names(job.text, tokens, job.base_iri) != job.text:
+        if expand_names(job.text, tokens, job.base_iri)[0] != job.text:
             raise QueryError("a handed query still has prefixed names: it was not planned by this server")
     federation.check_query(job.text, endpoints, job.base_iri)
     return job

@@ -8,10 +8,11 @@ reads that one text, so what is checked is exactly what runs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
-from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat
+from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store
 
 from service.config import Settings
 from service.errors import QueryError
@@ -128,9 +129,10 @@ def _full_iri(declared: str, local: str) -> str:
     return "a full IRI, <…>"
 
 
-def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
+def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> tuple[str, list[Token]]:
     """``text`` with every prefixed name written as the full IRI the engine makes of it, so that
-    the checks and the engine read the same IRIs, with no prefixed name left to read two ways.
+    the checks and the engine read the same IRIs, with no prefixed name left to read two ways;
+    and its tokens (``text`` and ``tokens`` themselves when it has no prefixed name).
 
     pyoxigraph matches keywords without a word boundary and backs out of a reading that fails:
     ``SERVICE SILENTx:d`` is a SERVICE to ``x:d`` for it (SILENT, then a name), to ``SILENTx:d`` for
@@ -176,18 +178,19 @@ def expand_names(text: str, tokens: list[Token], base_iri: str | None) -> str:
         parts += [text[done : token.start], f"<{iri}>\n" if "#" in iri else f"<{iri}>"]
         done = token.start + len(token.text)
     if not uses:
-        return text
+        return text, tokens
     expanded = "".join([*parts, text[done:]])
     # The tokenizer must read the written-out text as it read the names (a name became one IRI),
     # or some context made it read an IRI as something else: refused rather than checked wrong.
     written = {token.start for token, _ in uses}
     before = ["iri" if t.start in written else t.kind for t in tokens]
-    if [t.kind for t in tokenize(expanded)] != before:
+    retokenized = tokenize(expanded)
+    if [t.kind for t in retokenized] != before:
         raise QueryError(
             "the query reads differently once its prefixed names are written out as full IRIs: write them as "
             "full IRIs, <…>, yourself"
         )
-    return expanded
+    return expanded, retokenized
 
 
 def _first_unread(declarations: list[str], names: list[str], base_iri: str | None) -> str:
@@ -221,14 +224,18 @@ def _unread(declarations: list[str], name: str) -> str:
 _LOCAL_ESCAPE = re.compile(r"\\([_~.!$&'()*+,;=/?#@%-])")  # SPARQL's PN_LOCAL_ESC: the character itself
 
 
+@functools.cache
+def _empty_store() -> Store:
+    """One empty in-memory store per process, for the names' probe (a query cannot write to it)."""
+    return Store()
+
+
 def _read_as_iris(declarations: list[str], names: list[str], base_iri: str | None) -> list[str] | None:
     """The IRIs pyoxigraph reads ``names`` as (None: not one valid IRI each)."""
-    from pyoxigraph import Store
-
     variables = " ".join(f"?v{i}" for i in range(len(names)))
     probe = "\n".join([*declarations, f"SELECT * WHERE {{ VALUES ({variables}) {{ ({' '.join(names)}) }} }}"])
     try:
-        rows = list(Store().query(probe, base_iri=base_iri))  # type: ignore[arg-type]  # a SELECT: solutions
+        rows = list(_empty_store().query(probe, base_iri=base_iri))  # type: ignore[arg-type]  # a SELECT: solutions
     except SyntaxError:
         return None
     terms = [rows[0][f"v{i}"] for i in range(len(names))] if len(rows) == 1 else []  # by name: `*` may reorder
@@ -278,8 +285,7 @@ def plan_query(op: Operation, accept: str | None, settings: Settings, base_iri: 
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    if (expanded := expand_names(text, tokens, base_iri)) is not text:  # from here on, the text the engine runs
-        text, tokens = expanded, tokenize(expanded)
+    text, tokens = expand_names(text, tokens, base_iri)  # from here on, the text the engine runs
     check_describe(tokens, settings)
     form = query_form(tokens)
     services = federation.check_query(text, settings.service_allow, base_iri, tokens)
@@ -361,8 +367,7 @@ def plan_update(op: Operation, settings: Settings, base_iri: str | None) -> tupl
     tokens = tokenize(text)
     check_nesting(tokens)
     check_names(tokens)
-    if (expanded := expand_names(text, tokens, base_iri)) is not text:  # from here on, the text the engine runs
-        text, tokens = expanded, tokenize(expanded)
+    text, tokens = expand_names(text, tokens, base_iri)  # from here on, the text the engine runs
     calls_out = federation.check_update(text, settings.service_allow, base_iri, tokens) > 0
     if op.has_dataset:
         if top_level_words(tokens, "USING", "WITH"):

@@ -29,6 +29,12 @@ workers that may call out, to the allowlist's ports only (:func:`service.limits.
 Landlock); they check the job's text against the allowlist again before they run it. That pool
 starts at the first such query.
 
+A worker imports the package anew (spawn), so one started after the code was upgraded under a
+running server would run other code than the server. Its first frame names the code it read
+(:func:`code_fingerprint`); the pool puts it to work only once that frame has come and matches,
+and otherwise starts no more workers: those it has keep serving, and when none is left, queries
+are answered 503 with the advice to restart.
+
 An in-memory store cannot be shared with other processes: it is queried in this process
 (tests only). A remote store evaluates queries itself; the planning and the allowlist check
 still run in a storeless worker.
@@ -37,6 +43,8 @@ still run in a storeless worker.
 from __future__ import annotations
 
 import atexit
+import functools
+import hashlib
 import io
 import logging
 import math
@@ -54,6 +62,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from service.config import Settings
@@ -66,6 +75,7 @@ from service.store import QueryResult, Store
 log = logging.getLogger(__name__)
 
 _HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE, _CALLS = b"H", b"C", b"E", b"F", b"P", b"W", b"S"
+_HELLO = b"V"  # a worker's first frame: the fingerprint of the code it runs (code_fingerprint)
 _QUERY, _TASK = 0, 1  # a client's query as plain fields (its settings sent once per worker), or any other task
 WHOLE_MAX = 256 * 1024  # an answer up to this size travels as one frame (head and body): one wake-up, not three
 SPOOL_MEMORY = 8 * 1024 * 1024  # an answer larger than this waits in a temporary file
@@ -75,6 +85,8 @@ RETIRE_AFTER = 30.0  # seconds an extra worker (beyond the pool's size) may stay
 REAP_EVERY = 2.0
 READ_ATTEMPTS = 8  # opens of the read-only store a query may need while compactions move files
 SERVICE_WORKERS = 2  # at most this many workers that may call out (queries with SERVICE clauses)
+START_FAILURES = 3  # workers in a row that die before their first frame: the pool starts no more
+START_TIMEOUT = 120.0  # seconds a new worker may take to import the code and say which it read
 
 
 class ServiceCallFailed(EventgraphError):
@@ -87,6 +99,29 @@ class QueryStopped(EventgraphError):
     """The worker evaluating a query died: past its memory limit, or its parser or planner failed."""
 
     status = 503
+
+
+class WorkersUnavailable(EventgraphError):
+    """No query worker can run this server's code (it changed on disk under the running server)."""
+
+    status = 503
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the package's Python files as they are on disk, read once per process.
+
+    A worker is a new interpreter that imports the package again (spawn: the server has threads),
+    so a worker started after the code was upgraded under a running server runs other code than
+    the server, and the messages between them may no longer fit. Each worker's first frame says
+    which code it read; the pool uses only those that match its own.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -316,6 +351,7 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
     whose SERVICE clauses all name one of them (checked again here).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
+    conn.send_bytes(_HELLO + code_fingerprint().encode())  # the code this worker read, for the pool to check
     _name_process("eg-service" if endpoints else "eg-query")
     # Where the kernel or libseccomp cannot, the pool has said so in the server's log.
     if endpoints:
@@ -634,6 +670,9 @@ class WorkerPool:
         self._started = False
         self._closed = False
         self._starting = 0  # workers being started
+        self.fingerprint = code_fingerprint()  # the code this server runs: its workers must run the same
+        self.outdated: str | None = None  # why no more workers are started (the code changed on disk)
+        self._failed_starts = 0  # workers in a row that died before their first frame
 
     def start(self) -> None:
         """Start the workers now rather than at the first query."""
@@ -815,6 +854,8 @@ class WorkerPool:
 
     def _acquire(self, deadline: float, timeout: float) -> _Worker:
         while True:
+            if self.outdated is not None and not self._all:
+                raise WorkersUnavailable(self.outdated)
             left = deadline - time.monotonic()
             try:
                 worker = self._idle.get(timeout=max(0.0, min(left, GROW_AFTER)))
@@ -830,25 +871,62 @@ class WorkerPool:
                 return worker
             self._replace(worker)
 
+    def _greet(self, worker: _Worker) -> bool:
+        """Wait for a new worker's first frame: True if it runs this server's code. If it runs other
+        code, or dies before a word START_FAILURES times in a row, the pool starts no more workers
+        (those it has keep serving, and once none is left every query gets ``self.outdated``)."""
+        try:
+            frame = worker.receive(time.monotonic() + START_TIMEOUT)
+        except (OSError, EOFError):
+            frame = b""
+        if frame is not None and frame[:1] == _HELLO and frame[1:] == self.fingerprint.encode():
+            self._failed_starts = 0
+            return True
+        worker.stop()
+        why = None
+        if frame is not None and frame[:1] == _HELLO:
+            why = (
+                "the code on disk is not the code this server runs (it was upgraded or edited under the running "
+                "server): restart the server"
+            )
+        else:
+            self._failed_starts += 1
+            log.error(
+                "a query worker could not start (%s): its error, if any, is above",
+                f"exit {worker.process.exitcode}" if frame is not None else f"silent for {START_TIMEOUT:g} s",
+            )
+            if self._failed_starts >= START_FAILURES:
+                why = (
+                    f"{START_FAILURES} query workers in a row could not start (was the code or its environment "
+                    "changed under the running server?): see the server's log, and restart the server"
+                )
+        if why is not None and self.outdated is None:
+            self.outdated = why
+            log.error("%s; the %d query worker(s) running its code serve until they stop", why, len(self._all))
+        return False
+
     def _start_one(self, *, wait: bool) -> None:
         """Start a worker, unless the pool is at its cap (counting those being started)."""
         with self._lock:
-            if self._closed or len(self._all) + self._starting >= self.cap:
+            if self._closed or self.outdated is not None or len(self._all) + self._starting >= self.cap:
                 return
             self._starting += 1
 
         def spawn() -> None:
             try:
                 worker = _Worker(self._context, self.path, self.memory_mb, self.endpoints)
+                started = self._greet(worker)  # in the pool only once it has imported, and runs our code
                 with self._lock:
-                    if self._closed:
+                    if started and self._closed:
                         worker.stop()
-                        return
-                    self._all.add(worker)
-                self._idle.put(worker)
+                    elif started:
+                        self._all.add(worker)
+                        self._idle.put(worker)
             finally:
                 with self._lock:
                     self._starting -= 1
+            if not started and len(self._all) + self._starting < self.size:
+                self._start_one(wait=False)  # tried again, until START_FAILURES in a row (then _start_one refuses)
 
         if wait:
             spawn()

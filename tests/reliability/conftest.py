@@ -73,7 +73,7 @@ def child_env() -> dict[str, str]:
 class Server:
     """``eventgraph serve`` as a real process on a free loopback port."""
 
-    def __init__(self, store: Path, token: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, store: Path, token: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -91,6 +91,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            cwd=cwd,  # another copy of the package (``python -m`` imports from the folder it starts in)
         )
         # Its log is read as it comes: a pipe nobody reads would block the server once it filled.
         self.said: list[str] = []

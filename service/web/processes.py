@@ -15,7 +15,9 @@ They share the store's generation and the run's epoch through a small mapped fil
 (:class:`~service.sparql.generation.SharedGeneration`): after a write every process's workers
 reopen their snapshot before their next query, and every process makes the same entity tags.
 
-A reading process that dies is started again (at most :data:`RESTARTS` times a minute); one whose
+A reading process that dies is started again (at most :data:`RESTARTS` times a minute), unless it
+found that the code on disk is no longer the code the writing process runs (upgraded under the
+running server): it then exits with :data:`CODE_CHANGED` and is not started again. One whose
 writing process dies stops (it reads the end of a pipe only the writing process holds, and asks
 the kernel for a signal when its parent goes) and removes the run's folder. A run killed all at
 once (SIGKILL of the whole process group, the OOM killer) leaves its folder: the next run removes
@@ -42,12 +44,14 @@ from typing import Any
 
 from service.config import Settings, without_secrets
 from service.errors import EventgraphError
+from service.sparql.evaluator import code_fingerprint
 from service.sparql.generation import SharedGeneration
 
 WsgiApp = Any  # a WSGI application (Flask's app)
 SETTINGS, GENERATION, WRITER, OWNER = "settings.pickle", "generation", "writer.sock", "owner"
 RUN_PREFIX = "eventgraph-run-"
 RESTARTS = 5  # restarts of reading processes allowed in a minute before the writing process gives up on them
+CODE_CHANGED = 3  # a reading process's exit status when its code is not the writing process's
 STOP_WAIT = 10.0  # seconds a reading process has to finish its requests before it is killed
 _PR_SET_PDEATHSIG = 1
 
@@ -83,6 +87,7 @@ class Fleet:
         self._alive_read, self._alive_write = os.pipe()  # readers see its end when this process ends
         self._processes: list[subprocess.Popen[bytes]] = []
         self._restarts: list[float] = []
+        self._retired: set[int] = set()  # the slots of reading processes that found other code on disk
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._writes: Any = None  # the waitress server of the forwarded requests
@@ -108,10 +113,13 @@ class Fleet:
         # This process's own import path, as multiprocessing gives its children: the reading process
         # runs the very code this one runs, whatever folder it was started from (`python -m` would
         # put the working folder first, and a `service` folder there would be imported instead).
-        start = f"import sys; sys.path[:] = {sys.path!r}; from {__name__} import reader_main; reader_main(sys.argv[1:])"
+        start = (
+            f"import sys; sys.path[:] = {sys.path!r}; from {__name__} import reader_main; "
+            "sys.exit(reader_main(sys.argv[1:]))"
+        )
         where = [str(int(self.family)), str(self.address[0]), str(self.address[1])]
         return subprocess.Popen(
-            [sys.executable, "-c", start, *where, str(self._alive_read), str(self.folder)],
+            [sys.executable, "-c", start, *where, str(self._alive_read), str(self.folder), code_fingerprint()],
             pass_fds=fds,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,  # one line, "ready"
@@ -123,7 +131,14 @@ class Fleet:
             with self._lock:
                 for index, process in enumerate(self._processes):
                     code = process.poll()
-                    if code is None or gave_up or self._stopping.is_set():
+                    if code is None or gave_up or self._stopping.is_set() or index in self._retired:
+                        continue
+                    if code == CODE_CHANGED:  # a new one would read the same files: the others serve on
+                        self._retired.add(index)
+                        _say(
+                            "a reading server process exited: the code on disk is not the code this server runs "
+                            "(it was upgraded under it); not started again: restart the server to serve on every core"
+                        )
                         continue
                     now = time.monotonic()
                     self._restarts = [t for t in self._restarts if now - t < 60] + [now]
@@ -297,7 +312,8 @@ def _hang_up(*_: object) -> None:
 
 
 def reader_main(argv: list[str]) -> int:
-    """A reading process, started by :meth:`Fleet._spawn` with ``FAMILY HOST PORT ALIVE_FD FOLDER``."""
+    """A reading process, started by :meth:`Fleet._spawn` with ``FAMILY HOST PORT ALIVE_FD FOLDER CODE``
+    (``CODE``: the writing process's :func:`~service.sparql.evaluator.code_fingerprint`)."""
     import logging
 
     from waitress.server import create_server
@@ -308,6 +324,8 @@ def reader_main(argv: list[str]) -> int:
 
     family, host, port = socket.AddressFamily(int(argv[0])), argv[1], int(argv[2])
     alive, folder = int(argv[3]), Path(argv[4])
+    if argv[5:6] != [code_fingerprint()]:  # started after an upgrade: other code than the writing process's
+        return CODE_CHANGED
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process, which stops us
     _follow_parent(alive)

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from service.web.processes import RUN_PREFIX
 from tests.reliability.conftest import SEED, Server, child_env
 
 TOKEN = "processes-test-token"
@@ -172,8 +173,9 @@ def test_processes_every_process_answers_and_sees_every_write(served: Server) ->
 
 
 def run_folder(reader: int) -> Path:
-    """The run's folder, the last argument of a reading process."""
-    return Path(Path(f"/proc/{reader}/cmdline").read_bytes().split(b"\0")[-2].decode())
+    """The run's folder, an argument of a reading process."""
+    arguments = Path(f"/proc/{reader}/cmdline").read_bytes().decode().split("\0")
+    return Path(next(a for a in arguments if Path(a).name.startswith(RUN_PREFIX)))
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGHUP])

@@ -22,6 +22,7 @@ import requests
 from service.store import open_store
 from tests.conftest import REPO
 from tests.reliability.conftest import Server
+from tests.reliability.test_processes import readers
 from tests.security.test_isolation import children, process_name
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
@@ -112,3 +113,24 @@ def test_upgrade_workers_that_cannot_start_are_tried_three_times_then_reported(s
     assert "a later version that does not fit" in "".join(lines)  # the worker's own error, in the log
     assert ask(server, COUNT).status_code == 200  # the worker left still serves
     assert len(query_workers(server)) == 1
+
+
+def test_upgrade_a_reading_process_started_after_it_stops_and_is_not_started_again(tmp_path: Path, code: Path) -> None:
+    # With --processes 2, a reading process that dies is started again: after an upgrade it would
+    # serve other code beside the writing process on the same port.
+    env = {"EVENTGRAPH_PROCESSES": "2", "PYTHONPATH": str(code)}
+    server = Server(filled_store(tmp_path), "t" * 32, env=env, cwd=code)
+    try:
+        [reader] = readers(server)
+        upgrade(code, "\n# a later version\n")
+        os.kill(reader, signal.SIGKILL)
+        lines = server.wait_said("not the code this server runs (it was upgraded under it); not started again")
+        assert sum("starting another" in line for line in lines) == 1
+        time.sleep(2.5)  # the writing process looks every second: nothing more is started
+        assert readers(server) == []
+        assert sum("starting another" in line for line in server.said) == 1
+        for _ in range(5):  # the writing process answers on the port
+            answer = ask(server, COUNT)
+            assert answer.status_code == 200 and answer.json()["results"]["bindings"][0]["n"]["value"] == "300"
+    finally:
+        server.stop()

@@ -33,7 +33,8 @@ A worker imports the package anew (spawn), so one started after the code was upg
 running server would run other code than the server. Its first frame names the code it read
 (:func:`code_fingerprint`); the pool puts it to work only once that frame has come and matches,
 and otherwise starts no more workers: those it has keep serving, and when none is left, queries
-are answered 503 with the advice to restart.
+are answered 503 with the advice to restart. Workers that die before their first frame (a broken
+install, no memory) are started again, but after three in a row only once a pause has passed.
 
 An in-memory store cannot be shared with other processes: it is queried in this process
 (tests only). A remote store evaluates queries itself; the planning and the allowlist check
@@ -85,7 +86,8 @@ RETIRE_AFTER = 30.0  # seconds an extra worker (beyond the pool's size) may stay
 REAP_EVERY = 2.0
 READ_ATTEMPTS = 8  # opens of the read-only store a query may need while compactions move files
 SERVICE_WORKERS = 2  # at most this many workers that may call out (queries with SERVICE clauses)
-START_FAILURES = 3  # workers in a row that die before their first frame: the pool starts no more
+START_FAILURES = 3  # workers in a row that die before their first frame: the pool pauses its starts
+START_PAUSE = 60.0  # seconds before the pool tries again to start workers after START_FAILURES
 START_TIMEOUT = 120.0  # seconds a new worker may take to import the code and say which it read
 
 
@@ -565,10 +567,12 @@ def _evaluate(conn: Connection, opened: _Opened, generation: int, job: Job) -> N
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: SpawnContext, path: str | None, memory_mb: int, endpoints: tuple[str, ...]) -> None:
+    def __init__(
+        self, context: SpawnContext, target: Any, path: str | None, memory_mb: int, endpoints: tuple[str, ...]
+    ) -> None:
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(
-            target=_worker_main,
+            target=target,
             args=(child, path, memory_mb, endpoints),
             daemon=True,
             name="eventgraph-service" if endpoints else "eventgraph-query",
@@ -673,6 +677,8 @@ class WorkerPool:
         self.fingerprint = code_fingerprint()  # the code this server runs: its workers must run the same
         self.outdated: str | None = None  # why no more workers are started (the code changed on disk)
         self._failed_starts = 0  # workers in a row that died before their first frame
+        self._paused_until = 0.0  # no worker is started before then (monotonic clock): starts kept failing
+        self._target: Any = _worker_main  # what a worker process runs
 
     def start(self) -> None:
         """Start the workers now rather than at the first query."""
@@ -831,9 +837,12 @@ class WorkerPool:
         self._idle.put(worker)
 
     def _reap(self) -> None:
-        """Every few seconds: stop the workers beyond ``size`` that stayed idle for RETIRE_AFTER."""
+        """Every few seconds: stop the workers beyond ``size`` that stayed idle for RETIRE_AFTER, and
+        start one when the pool is short (after a pause in starts)."""
         while not self._closed:
             time.sleep(REAP_EVERY)
+            if len(self._all) + self._starting < self.size:  # short of workers (a pause in starts ended)
+                self._start_one(wait=False)
             if len(self._all) <= self.size:
                 continue
             taken: list[_Worker] = []
@@ -854,8 +863,14 @@ class WorkerPool:
 
     def _acquire(self, deadline: float, timeout: float) -> _Worker:
         while True:
-            if self.outdated is not None and not self._all:
-                raise WorkersUnavailable(self.outdated)
+            if not self._all and not self._starting:
+                if self.outdated is not None:
+                    raise WorkersUnavailable(self.outdated)
+                if (pause := self._paused_until - time.monotonic()) > 0:
+                    raise WorkersUnavailable(
+                        f"no query worker could start ({START_FAILURES} in a row: see the server's log); "
+                        f"the next try is in {math.ceil(pause)} s"
+                    )
             left = deadline - time.monotonic()
             try:
                 worker = self._idle.get(timeout=max(0.0, min(left, GROW_AFTER)))
@@ -872,9 +887,13 @@ class WorkerPool:
             self._replace(worker)
 
     def _greet(self, worker: _Worker) -> bool:
-        """Wait for a new worker's first frame: True if it runs this server's code. If it runs other
-        code, or dies before a word START_FAILURES times in a row, the pool starts no more workers
-        (those it has keep serving, and once none is left every query gets ``self.outdated``)."""
+        """Wait for a new worker's first frame: True if it runs this server's code.
+
+        One that runs other code (upgraded on disk under the server) is stopped, and the pool starts
+        no more: those it has serve on, and once none is left every query gets ``self.outdated``. One
+        that dies before a word is stopped too; after START_FAILURES in a row, starts pause for
+        START_PAUSE seconds (a broken install or a lack of memory is not tried again at once).
+        """
         try:
             frame = worker.receive(time.monotonic() + START_TIMEOUT)
         except (OSError, EOFError):
@@ -883,26 +902,29 @@ class WorkerPool:
             self._failed_starts = 0
             return True
         worker.stop()
-        why = None
         if frame is not None and frame[:1] == _HELLO:
-            why = (
-                "the code on disk is not the code this server runs (it was upgraded or edited under the running "
-                "server): restart the server"
-            )
-        else:
-            self._failed_starts += 1
-            log.error(
-                "a query worker could not start (%s): its error, if any, is above",
-                f"exit {worker.process.exitcode}" if frame is not None else f"silent for {START_TIMEOUT:g} s",
-            )
-            if self._failed_starts >= START_FAILURES:
-                why = (
-                    f"{START_FAILURES} query workers in a row could not start (was the code or its environment "
-                    "changed under the running server?): see the server's log, and restart the server"
+            if self.outdated is None:
+                self.outdated = (
+                    "the code on disk is not the code this server runs (it was upgraded or edited under the running "
+                    "server): restart the server"
                 )
-        if why is not None and self.outdated is None:
-            self.outdated = why
-            log.error("%s; the %d query worker(s) running its code serve until they stop", why, len(self._all))
+                log.error("%s; the %d query worker(s) running its code serve on", self.outdated, len(self._all))
+            return False
+        self._failed_starts += 1
+        log.error(
+            "a query worker could not start (%s): its error, if any, is above",
+            f"exit {worker.process.exitcode}" if frame is not None else f"silent for {START_TIMEOUT:g} s",
+        )
+        if self._failed_starts >= START_FAILURES:
+            self._failed_starts = 0
+            self._paused_until = time.monotonic() + START_PAUSE
+            log.error(
+                "%d query workers in a row could not start (was the code or its environment changed under the "
+                "running server?): the next try is in %g s; the %d that run serve on",
+                START_FAILURES,
+                START_PAUSE,
+                len(self._all),
+            )
         return False
 
     def _start_one(self, *, wait: bool) -> None:
@@ -910,11 +932,13 @@ class WorkerPool:
         with self._lock:
             if self._closed or self.outdated is not None or len(self._all) + self._starting >= self.cap:
                 return
+            if time.monotonic() < self._paused_until:
+                return
             self._starting += 1
 
         def spawn() -> None:
             try:
-                worker = _Worker(self._context, self.path, self.memory_mb, self.endpoints)
+                worker = _Worker(self._context, self._target, self.path, self.memory_mb, self.endpoints)
                 started = self._greet(worker)  # in the pool only once it has imported, and runs our code
                 with self._lock:
                     if started and self._closed:
@@ -926,7 +950,7 @@ class WorkerPool:
                 with self._lock:
                     self._starting -= 1
             if not started and len(self._all) + self._starting < self.size:
-                self._start_one(wait=False)  # tried again, until START_FAILURES in a row (then _start_one refuses)
+                self._start_one(wait=False)  # tried again, until START_FAILURES in a row (then after a pause)
 
         if wait:
             spawn()

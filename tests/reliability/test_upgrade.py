@@ -102,13 +102,14 @@ def test_upgrade_a_worker_with_other_code_is_not_used_and_the_others_serve_on(se
     assert server.proc.poll() is None
 
 
-def test_upgrade_workers_that_cannot_start_are_tried_three_times_then_reported(server: Server, code: Path) -> None:
+def test_upgrade_workers_that_cannot_start_are_tried_three_times_then_paused(server: Server, code: Path) -> None:
     # An upgrade that changed what the server sends its workers (here: the worker's entry point
     # fails on import) kills each new worker before its first word.
     assert ask(server, COUNT).status_code == 200
     upgrade(code, "\nraise ImportError('a later version that does not fit')\n")
     assert ask(server, HEAVY).status_code == 503
     lines = server.wait_said("3 query workers in a row could not start")
+    assert "the next try is in 60 s; the 1 that run serve on" in lines[-1]
     assert sum("a query worker could not start (exit 1)" in line for line in lines) == 3
     assert "a later version that does not fit" in "".join(lines)  # the worker's own error, in the log
     assert ask(server, COUNT).status_code == 200  # the worker left still serves

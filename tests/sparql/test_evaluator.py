@@ -16,11 +16,19 @@ from pyoxigraph import Literal, NamedNode, Quad
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout
 from service.sparql import evaluator
-from service.sparql.evaluator import InProcess, QueryRequest, QueryStopped, WorkerPool, open_evaluator
+from service.sparql.evaluator import (
+    InProcess,
+    QueryRequest,
+    QueryStopped,
+    WorkerPool,
+    WorkersUnavailable,
+    open_evaluator,
+)
 from service.sparql.federation import FederationRefused
 from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.store import Store, open_store
+from tests.sparql.failing_starts import dies_at_first
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -146,6 +154,34 @@ def test_evaluator_grows_within_its_cap_and_shrinks_back(disk_store: Store, monk
         while len(pool.pids()) > 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert number(pool, COUNT) == 300 and len(pool.pids()) == 2  # back to its size
+    finally:
+        pool.close()
+
+
+def test_evaluator_pauses_starts_that_keep_failing_then_tries_again(
+    disk_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers that die before their first word (a broken install, no memory): three in a row, then
+    # no start for START_PAUSE seconds, during which a query is told so at once; then the pool
+    # starts again by itself and serves.
+    monkeypatch.setattr(evaluator, "START_PAUSE", 2.0)
+    monkeypatch.setattr(evaluator, "REAP_EVERY", 0.1)
+    starts = tmp_path / "starts"
+    monkeypatch.setenv("EG_TEST_STARTS", str(starts))
+    monkeypatch.setenv("EG_TEST_FAILING_STARTS", "3")
+    pool = WorkerPool(disk_store.location, 1)
+    pool._target = dies_at_first
+    try:
+        pool.start()
+        deadline = time.monotonic() + 60
+        while not (starts.exists() and len(starts.read_text()) >= 3) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with pytest.raises(WorkersUnavailable, match=r"no query worker could start \(3 in a row.*the next try is in"):
+            number(pool, COUNT, timeout=5)
+        assert len(starts.read_text()) == 3  # none started during the pause
+        time.sleep(2.0)
+        assert number(pool, COUNT, timeout=30) == 300  # the fourth start, after the pause, serves
+        assert len(starts.read_text()) == 4 and pool.outdated is None
     finally:
         pool.close()
 

@@ -1,18 +1,21 @@
-"""Writes keep reads fast: 2,000 documents posted over HTTP to a real `eventgraph serve` leave the
-read latency within 2x of what it was, and a restart (after SIGTERM) under 5 s.
+"""Writes keep reads cheap: after 2,000 documents posted over HTTP to a real `eventgraph serve`, a
+read that follows a write makes the query workers read at most about what it did at the start, and
+the store is left with little log to replay at a restart.
 
 Before, the write-ahead log was never flushed and every query worker replayed all of it after
 each write: after 1,000 posts every non-lookup query hit the 10 s limit and a restart took ~32 s.
-This is one of the few tests that time something, because the property is a time; the reads are
-medians of many, and the bound is the issue's 2x.
+The property was a time; it is checked by its cause, in bytes (``/proc/PID/io``: what the query
+workers read to reopen their snapshot and answer), which a loaded machine does not change. With
+the log never flushed, a read after a write read 93 MB after 1,000 posts, against 2 MB after 20
+(and took 1.8 s); with the flushes, 0.6–1 MB at the start and 0.9–2.2 MB after 2,000.
 """
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,6 +23,7 @@ import pytest
 import requests
 
 from tests.reliability.conftest import Server, child_env
+from tests.security.test_isolation import children, process_name
 
 pytestmark = pytest.mark.server
 
@@ -48,57 +52,54 @@ def post(server: Server, n: int) -> int:
     return answer.status_code
 
 
-def read_latency(server: Server, rounds: int = 15) -> float:
-    """The median time of the reads, and of a read that follows a write (the worker reopens)."""
-    times = []
-    with requests.Session() as session:
-        for _ in range(rounds):
-            for query in READS:
-                start = time.perf_counter()
-                answer = session.get(server.url + "/sparql", params={"query": query}, timeout=60)
-                times.append(time.perf_counter() - start)
-                assert answer.status_code == 200, answer.text
-    return statistics.median(times)
+def query_workers_read(server: Server) -> int:
+    """The bytes the server's query workers have read so far (rchar: files and pipes alike)."""
+    total = 0
+    for pid in children(server.proc.pid):
+        if process_name(pid) != "eg-query":
+            continue
+        with contextlib.suppress(OSError):  # a worker that has just ended
+            fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
+            total += int(fields["rchar"])
+    return total
 
 
-def after_a_write(server: Server, n: int) -> float:
-    times = []
+def read_after_a_write(server: Server, n: int) -> int:
+    """The median of what the query workers read to answer a read that follows a write (they reopen
+    their snapshot of the store first)."""
+    read = []
     for i in range(5):
         assert post(server, n + i) == 201
-        start = time.perf_counter()
+        before = query_workers_read(server)
         answer = requests.get(server.url + "/sparql", params={"query": READS[0]}, timeout=60)
-        times.append(time.perf_counter() - start)
         assert answer.status_code == 200, answer.text
-    return statistics.median(times)
+        read.append(query_workers_read(server) - before)
+    return int(statistics.median(read))
 
 
-def start_time(store: Path) -> tuple[Server, float]:
-    start = time.perf_counter()
-    server = Server(store, TOKEN)
-    return server, time.perf_counter() - start
-
-
-def test_ingest_over_http_keeps_reads_fast_and_restarts_quickly(tmp_path: Path) -> None:
+def test_ingest_over_http_keeps_reads_cheap_and_leaves_little_to_replay(tmp_path: Path) -> None:
     store = tmp_path / "store"
     server = Server(store, TOKEN)
     try:
         assert all(post(server, n) == 201 for n in range(20))
-        before, before_write = read_latency(server), after_a_write(server, 100_000)
+        for query in READS:
+            assert requests.get(server.url + "/sparql", params={"query": query}, timeout=60).status_code == 200
+        before = read_after_a_write(server, 100_000)
         with ThreadPoolExecutor(4) as pool:
             codes = list(pool.map(lambda n: post(server, n), range(20, DOCUMENTS)))
         assert codes.count(201) == DOCUMENTS - 20, {c: codes.count(c) for c in set(codes)}
-        after, after_write = read_latency(server), after_a_write(server, 200_000)
-        assert after <= 2 * before + 0.005, (before, after)  # 5 ms of slack for a noisy shared machine
-        assert after_write <= 2 * before_write + 0.005, (before_write, after_write)
+        after = read_after_a_write(server, 200_000)
+        # At most what the log waiting for a flush (FLUSH_QUADS) and a fresher MANIFEST add: a few MB
+        # whatever was written before; without the flushes, ~93 KB more for every document written.
+        assert after <= 3 * before + 2**20, (before, after)
         stats = requests.get(server.url + "/api/stats", timeout=60).json()
         assert stats["counts"]["documents"] == DOCUMENTS + 10
     finally:
         server.stop()  # SIGTERM: the server flushes and closes its store
     log = sorted(store.glob("*.log"), key=lambda p: p.stat().st_mtime)
-    assert not log or log[-1].stat().st_size < 8 * 1024 * 1024  # nothing much left to replay
-    server, took = start_time(store)
+    assert not log or log[-1].stat().st_size < 8 * 1024 * 1024  # nothing much left to replay at a restart
+    server = Server(store, TOKEN)
     try:
-        assert took < 5, f"the restart took {took:.1f} s"
         assert requests.get(server.url + "/api/stats", timeout=60).json()["counts"]["documents"] == DOCUMENTS + 10
     finally:
         server.stop()

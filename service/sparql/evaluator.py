@@ -118,12 +118,38 @@ def code_fingerprint() -> str:
     the server, and the messages between them may no longer fit. Each worker's first frame says
     which code it read; the pool uses only those that match its own.
     """
+    return code_on_disk()
+
+
+def code_on_disk() -> str:
+    """:func:`code_fingerprint` read anew (a worker reads it once it has imported every module it uses)."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+        name = path.relative_to(package).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(package).parts):
+            continue  # an editor's lock or backup file, not code
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:  # removed or replaced while being read (an upgrade under way)
+            digest.update(f"unreadable: {exc.errno}".encode())
     return digest.hexdigest()
+
+
+def _import_everything() -> None:
+    """Import every module of the packages a worker uses (``service.sparql``, ``service.store``):
+    one imported later, at its first use, would come from the files on disk then, which an upgrade
+    may have changed since the worker said which code it runs."""
+    import importlib
+    import pkgutil
+
+    import service.sparql
+    import service.store
+
+    for package in (service.sparql, service.store):
+        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
 
 
 @dataclass(frozen=True)
@@ -353,7 +379,8 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
     whose SERVICE clauses all name one of them (checked again here).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
-    conn.send_bytes(_HELLO + code_fingerprint().encode())  # the code this worker read, for the pool to check
+    _import_everything()
+    fingerprint = code_on_disk()  # after the imports: a change between them shows as other code
     _name_process("eg-service" if endpoints else "eg-query")
     # Where the kernel or libseccomp cannot, the pool has said so in the server's log.
     if endpoints:
@@ -366,6 +393,8 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
     opened = _Opened(path, memory_mb, endpoints)
     if path is None:
         opened.limit_memory()
+    # Set up: now the pool may count this worker as started. The code it read, for the pool to check.
+    conn.send_bytes(_HELLO + fingerprint.encode())
     settings: Settings | None = None  # a query's settings travel once, with the first query that needs them
     while True:
         try:
@@ -674,6 +703,7 @@ class WorkerPool:
         self._started = False
         self._closed = False
         self._starting = 0  # workers being started
+        self._greeting: set[_Worker] = set()  # started processes whose first frame is awaited
         self.fingerprint = code_fingerprint()  # the code this server runs: its workers must run the same
         self.outdated: str | None = None  # why no more workers are started (the code changed on disk)
         self._failed_starts = 0  # workers in a row that died before their first frame
@@ -876,11 +906,17 @@ class WorkerPool:
                 worker = self._idle.get(timeout=max(0.0, min(left, GROW_AFTER)))
             except queue.Empty:
                 if left <= GROW_AFTER:
+                    if not self._all:
+                        raise QueryTimeout(
+                            f"no query worker was ready within {timeout:g} s ({self._starting} starting): try again "
+                            "in a moment"
+                        ) from None
                     raise QueryTimeout(
                         f"all {len(self._all)} query workers stayed busy for {timeout:g} s: try again later, "
                         "or raise the limit with --query-timeout / EVENTGRAPH_QUERY_TIMEOUT"
                     ) from None
-                self._start_one(wait=False)  # heavy queries hold every worker: a light one must not wait
+                if not self._starting:  # heavy queries hold every worker: a light one must not wait
+                    self._start_one(wait=False)  # (one start at a time: another would not come sooner)
                 continue
             if worker.process.is_alive():
                 return worker
@@ -894,14 +930,22 @@ class WorkerPool:
         that dies before a word is stopped too; after START_FAILURES in a row, starts pause for
         START_PAUSE seconds (a broken install or a lack of memory is not tried again at once).
         """
+        with self._lock:
+            self._greeting.add(worker)
         try:
             frame = worker.receive(time.monotonic() + START_TIMEOUT)
-        except (OSError, EOFError):
+        except (OSError, EOFError, ValueError):  # ValueError: close() closed the pipe meanwhile
             frame = b""
+        finally:
+            with self._lock:
+                self._greeting.discard(worker)
         if frame is not None and frame[:1] == _HELLO and frame[1:] == self.fingerprint.encode():
             self._failed_starts = 0
+            worker.idle_since = time.monotonic()
             return True
         worker.stop()
+        if self._closed:  # stopped by close(), not a failed start
+            return False
         if frame is not None and frame[:1] == _HELLO:
             if self.outdated is None:
                 self.outdated = (
@@ -910,11 +954,13 @@ class WorkerPool:
                 )
                 log.error("%s; the %d query worker(s) running its code serve on", self.outdated, len(self._all))
             return False
+        self._failed(f"exit {worker.process.exitcode}" if frame is not None else f"silent for {START_TIMEOUT:g} s")
+        return False
+
+    def _failed(self, how: str) -> None:
+        """Count a start that failed; after START_FAILURES in a row, pause the starts."""
         self._failed_starts += 1
-        log.error(
-            "a query worker could not start (%s): its error, if any, is above",
-            f"exit {worker.process.exitcode}" if frame is not None else f"silent for {START_TIMEOUT:g} s",
-        )
+        log.error("a query worker could not start (%s): its error, if any, is above", how)
         if self._failed_starts >= START_FAILURES:
             self._failed_starts = 0
             self._paused_until = time.monotonic() + START_PAUSE
@@ -925,7 +971,6 @@ class WorkerPool:
                 START_PAUSE,
                 len(self._all),
             )
-        return False
 
     def _start_one(self, *, wait: bool) -> None:
         """Start a worker, unless the pool is at its cap (counting those being started)."""
@@ -937,8 +982,13 @@ class WorkerPool:
             self._starting += 1
 
         def spawn() -> None:
+            started = False
             try:
-                worker = _Worker(self._context, self._target, self.path, self.memory_mb, self.endpoints)
+                try:
+                    worker = _Worker(self._context, self._target, self.path, self.memory_mb, self.endpoints)
+                except OSError as exc:  # no process or pipe to be had (EAGAIN, EMFILE): a failed start
+                    self._failed(f"{type(exc).__name__}: {exc}")
+                    return
                 started = self._greet(worker)  # in the pool only once it has imported, and runs our code
                 with self._lock:
                     if started and self._closed:
@@ -949,7 +999,7 @@ class WorkerPool:
             finally:
                 with self._lock:
                     self._starting -= 1
-            if not started and len(self._all) + self._starting < self.size:
+            if not started and not self._closed and len(self._all) + self._starting < self.size:
                 self._start_one(wait=False)  # tried again, until START_FAILURES in a row (then after a pause)
 
         if wait:
@@ -971,6 +1021,9 @@ class WorkerPool:
         with self._lock:
             self._closed = True
             workers, self._all = list(self._all), set()
+            starting = list(self._greeting)
+        for worker in starting:  # still importing (or hung there): killed, and their start ends at once
+            worker.process.kill()
         for worker in workers:
             worker.conn.close()  # the worker sees the end of its pipe and leaves
         deadline = time.monotonic() + 0.5
@@ -1005,3 +1058,6 @@ def worker_count(threads: int, processes: int = 1) -> int:
     if processes > 1:
         return max(1, min(threads, cores // processes))
     return max(2, min(threads, cores))
+
+
+code_fingerprint()  # the server's: the code as it was when the server imported it

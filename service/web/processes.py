@@ -44,7 +44,7 @@ from typing import Any
 
 from service.config import Settings, without_secrets
 from service.errors import EventgraphError
-from service.sparql.evaluator import code_fingerprint
+from service.sparql.evaluator import code_fingerprint, code_on_disk
 from service.sparql.generation import SharedGeneration
 
 WsgiApp = Any  # a WSGI application (Flask's app)
@@ -105,7 +105,12 @@ class Fleet:
         for process in self._processes:  # each says "ready" once its query workers are up
             assert process.stdout is not None
             if process.stdout.readline().strip() != b"ready":
-                raise ProcessesFailed(f"a reading server process could not start (exit {process.wait()}): see above")
+                if (code := process.wait()) == CODE_CHANGED:
+                    raise ProcessesFailed(
+                        "a reading server process could not start: the code on disk changed while the server "
+                        "started (an upgrade under way?); start the server again"
+                    )
+                raise ProcessesFailed(f"a reading server process could not start (exit {code}): see above")
         threading.Thread(target=self._watch, name="eventgraph-fleet", daemon=True).start()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
@@ -133,11 +138,15 @@ class Fleet:
                     code = process.poll()
                     if code is None or gave_up or self._stopping.is_set() or index in self._retired:
                         continue
-                    if code == CODE_CHANGED:  # a new one would read the same files: the others serve on
+                    # A new one would run the code on disk: not if it is not ours (upgraded under the server).
+                    if code == CODE_CHANGED or code_on_disk() != code_fingerprint():
                         self._retired.add(index)
+                        if process.stdout is not None:
+                            process.stdout.close()
                         _say(
-                            "a reading server process exited: the code on disk is not the code this server runs "
-                            "(it was upgraded under it); not started again: restart the server to serve on every core"
+                            f"a reading server process exited ({code}): the code on disk is not the code this server "
+                            "runs (it was upgraded under it); not started again: restart the server to serve on every "
+                            "core"
                         )
                         continue
                     now = time.monotonic()
@@ -314,6 +323,8 @@ def _hang_up(*_: object) -> None:
 def reader_main(argv: list[str]) -> int:
     """A reading process, started by :meth:`Fleet._spawn` with ``FAMILY HOST PORT ALIVE_FD FOLDER CODE``
     (``CODE``: the writing process's :func:`~service.sparql.evaluator.code_fingerprint`)."""
+    if argv[5:6] != [code_fingerprint()]:  # started after an upgrade: other code than the writing process's
+        return CODE_CHANGED
     import logging
 
     from waitress.server import create_server
@@ -324,8 +335,6 @@ def reader_main(argv: list[str]) -> int:
 
     family, host, port = socket.AddressFamily(int(argv[0])), argv[1], int(argv[2])
     alive, folder = int(argv[3]), Path(argv[4])
-    if argv[5:6] != [code_fingerprint()]:  # started after an upgrade: other code than the writing process's
-        return CODE_CHANGED
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process, which stops us
     _follow_parent(alive)

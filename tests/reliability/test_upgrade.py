@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from service.store import open_store
+from service.web.processes import CODE_CHANGED, reader_main
 from tests.conftest import REPO
 from tests.reliability.conftest import Server
 from tests.reliability.test_processes import readers
@@ -49,7 +51,19 @@ def filled_store(tmp_path: Path) -> Path:
 
 
 def query_workers(server: Server) -> list[int]:
-    return [pid for pid in children(server.proc.pid) if process_name(pid) == "eg-query"]
+    """The live query workers (one killed stays a zombie until the pool next looks at it)."""
+    return [pid for pid in children(server.proc.pid) if process_name(pid) == "eg-query" and alive(pid)]
+
+
+def alive(pid: int) -> bool:
+    """Not yet a zombie: some thread still runs (the first to die is not the last)."""
+    try:
+        states = [
+            (task / "stat").read_text().rsplit(")", 1)[1].split()[0] for task in Path(f"/proc/{pid}/task").iterdir()
+        ]
+    except OSError:
+        return False
+    return any(state not in ("Z", "X") for state in states)
 
 
 def ask(server: Server, text: str) -> requests.Response:
@@ -58,9 +72,12 @@ def ask(server: Server, text: str) -> requests.Response:
     )
 
 
-def upgrade(code: Path, change: str) -> None:
-    path = code / "service" / "sparql" / "results.py"
+def upgrade(code: Path, change: str, module: str = "results") -> None:
+    path = code / "service" / "sparql" / f"{module}.py"
     path.write_text(path.read_text(encoding="utf-8") + change, encoding="utf-8")
+
+
+BROKEN = "\nraise ImportError('a later version that does not fit')\n"
 
 
 @pytest.fixture
@@ -106,7 +123,7 @@ def test_upgrade_workers_that_cannot_start_are_tried_three_times_then_paused(ser
     # An upgrade that changed what the server sends its workers (here: the worker's entry point
     # fails on import) kills each new worker before its first word.
     assert ask(server, COUNT).status_code == 200
-    upgrade(code, "\nraise ImportError('a later version that does not fit')\n")
+    upgrade(code, BROKEN)
     assert ask(server, HEAVY).status_code == 503
     lines = server.wait_said("3 query workers in a row could not start")
     assert "the next try is in 60 s; the 1 that run serve on" in lines[-1]
@@ -116,22 +133,44 @@ def test_upgrade_workers_that_cannot_start_are_tried_three_times_then_paused(ser
     assert len(query_workers(server)) == 1
 
 
-def test_upgrade_a_reading_process_started_after_it_stops_and_is_not_started_again(tmp_path: Path, code: Path) -> None:
+def test_upgrade_a_worker_in_the_pool_has_all_its_code_loaded(server: Server, code: Path) -> None:
+    # A worker imported some modules at their first use (the planner, the syntax errors' reader):
+    # one that had not used them yet ran the new code after an upgrade, unnoticed. Now a worker
+    # imports everything before it says which code it runs.
+    for module in ("plan", "syntax", "federation", "tokens"):
+        upgrade(code, BROKEN, module)
+    heavy = threading.Thread(target=ask, args=(server, HEAVY))  # holds one worker for its second
+    heavy.start()
+    time.sleep(0.2)
+    answer = ask(server, COUNT)  # on the other worker, which had answered nothing yet
+    assert answer.status_code == 200 and answer.json()["results"]["bindings"][0]["n"]["value"] == "300"
+    wrong = ask(server, "SELECT * WHERE { ?s ?p }")
+    assert wrong.status_code == 400 and "syntax" in wrong.json()["error"].lower(), wrong.text
+    heavy.join()
+
+
+@pytest.mark.parametrize("change", ["\n# a later version\n", BROKEN])
+def test_upgrade_a_reading_process_is_not_started_again_on_other_code(tmp_path: Path, code: Path, change: str) -> None:
     # With --processes 2, a reading process that dies is started again: after an upgrade it would
-    # serve other code beside the writing process on the same port.
+    # serve other code beside the writing process on the same port, or fail to start five times.
     env = {"EVENTGRAPH_PROCESSES": "2", "PYTHONPATH": str(code)}
     server = Server(filled_store(tmp_path), "t" * 32, env=env, cwd=code)
     try:
         [reader] = readers(server)
-        upgrade(code, "\n# a later version\n")
+        upgrade(code, change)
         os.kill(reader, signal.SIGKILL)
-        lines = server.wait_said("not the code this server runs (it was upgraded under it); not started again")
-        assert sum("starting another" in line for line in lines) == 1
+        server.wait_said("the code on disk is not the code this server runs (it was upgraded under it); not started")
         time.sleep(2.5)  # the writing process looks every second: nothing more is started
         assert readers(server) == []
-        assert sum("starting another" in line for line in server.said) == 1
+        assert not any("starting another" in line for line in server.said)
+        assert sum("not started again" in line for line in server.said) == 1
         for _ in range(5):  # the writing process answers on the port
             answer = ask(server, COUNT)
             assert answer.status_code == 200 and answer.json()["results"]["bindings"][0]["n"]["value"] == "300"
     finally:
         server.stop()
+
+
+def test_upgrade_a_reading_process_that_finds_other_code_stops_at_once() -> None:
+    # Started between the writing process's look at the disk and its own imports: status 3, nothing served.
+    assert reader_main(["2", "127.0.0.1", "0", "0", "/nonexistent", "other code"]) == CODE_CHANGED

@@ -4,6 +4,7 @@ broken install or a lack of memory, as the pool sees them."""
 from __future__ import annotations
 
 import os
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -20,3 +21,8 @@ def dies_at_first(conn: Connection, path: str | None, memory_mb: int, endpoints:
     if started < int(os.environ["EG_TEST_FAILING_STARTS"]):
         os._exit(1)
     _worker_main(conn, path, memory_mb, endpoints)
+
+
+def hangs_at_start(conn: Connection, path: str | None, memory_mb: int, endpoints: tuple[str, ...] = ()) -> None:
+    """Never says a word, as a worker stuck in its imports (a hung file system)."""
+    time.sleep(3600)

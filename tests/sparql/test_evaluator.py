@@ -28,7 +28,7 @@ from service.sparql.federation import FederationRefused
 from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.store import Store, open_store
-from tests.sparql.failing_starts import dies_at_first
+from tests.sparql.failing_starts import dies_at_first, hangs_at_start
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -183,6 +183,44 @@ def test_evaluator_pauses_starts_that_keep_failing_then_tries_again(
             time.sleep(0.05)
         assert number(pool, COUNT, timeout=30) == 300  # a start after the pause serves
         assert len(starts.read_text()) >= 4 and pool.outdated is None
+    finally:
+        pool.close()
+
+
+def test_evaluator_close_stops_a_worker_still_starting(disk_store: Store) -> None:
+    # A worker joins the pool once it has said which code it runs; close() must not leave one that
+    # has not yet (stuck in its imports) running, nor its start waiting for START_TIMEOUT.
+    pool = WorkerPool(disk_store.location, 1)
+    pool._target = hangs_at_start
+    starting = threading.Thread(target=pool.start)
+    starting.start()
+    deadline = time.monotonic() + 30
+    while not pool._greeting and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [worker] = list(pool._greeting)
+    pool.close()
+    starting.join(30)
+    assert not starting.is_alive() and not worker.process.is_alive()
+    assert pool._failed_starts == 0  # stopped by close(), not a failed start
+
+
+def test_evaluator_counts_a_start_that_cannot_fork(disk_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No process or pipe to be had (EAGAIN, EMFILE): counted as failed starts, then the pause, not a
+    # traceback every few seconds and queries told "all 0 query workers stayed busy".
+    monkeypatch.setattr(evaluator, "REAP_EVERY", 0.05)
+
+    def no_process(*_: object) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(evaluator, "_Worker", no_process)
+    pool = WorkerPool(disk_store.location, 1)
+    try:
+        pool.start()
+        deadline = time.monotonic() + 30
+        while pool._paused_until < time.monotonic() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with pytest.raises(WorkersUnavailable, match="no query worker could start"):
+            number(pool, COUNT, timeout=5)
     finally:
         pool.close()
 

@@ -12,9 +12,10 @@ class EventgraphError(Exception):
 
     status: int = 500
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after  # seconds, for a 503 that knows when to try again (Retry-After)
 
     def __str__(self) -> str:
         return self.message

@@ -899,7 +899,8 @@ class WorkerPool:
                 if (pause := self._paused_until - time.monotonic()) > 0:
                     raise WorkersUnavailable(
                         f"no query worker could start ({START_FAILURES} in a row: see the server's log); "
-                        f"the next try is in {math.ceil(pause)} s"
+                        f"the next try is in {math.ceil(pause)} s",
+                        retry_after=math.ceil(pause),
                     )
             left = deadline - time.monotonic()
             try:

@@ -53,7 +53,10 @@ def too_large_message() -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(EventgraphError)
     def _known(exc: EventgraphError) -> Response:
-        return error_response(exc.status, exc.message)
+        resp = error_response(exc.status, exc.message)
+        if exc.retry_after is not None:
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge) -> Response:

@@ -176,8 +176,11 @@ def test_evaluator_pauses_starts_that_keep_failing_then_tries_again(
         deadline = time.monotonic() + 60
         while pool._paused_until < time.monotonic() and time.monotonic() < deadline:  # three failed starts
             time.sleep(0.02)
-        with pytest.raises(WorkersUnavailable, match=r"no query worker could start \(3 in a row.*the next try is in"):
+        with pytest.raises(
+            WorkersUnavailable, match=r"no query worker could start \(3 in a row.*the next try is in"
+        ) as paused:
             number(pool, COUNT, timeout=5)
+        assert paused.value.retry_after in (1, 2)  # the seconds left of the pause, for Retry-After
         assert len(starts.read_text()) == 3  # none started during the pause
         while pool._paused_until > time.monotonic():
             time.sleep(0.05)

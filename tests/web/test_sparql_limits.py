@@ -195,3 +195,27 @@ def test_sparql_limits_token_holder_may_write(strict: LiveServer) -> None:
     )
     assert resp.status_code == 204
     assert ask(strict, "ASK { GRAPH <http://ex/limits> { ?s ?p ?o } }").json()["boolean"] is True
+
+
+def test_limits_no_worker_that_can_start_is_a_503_with_retry_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Query workers that die before their first word (a broken install, no memory): after three in a
+    # row the pool pauses its starts, and a query is answered 503 with the pause's end as Retry-After.
+    from service.web.sparql import evaluator_of
+    from tests.sparql.failing_starts import dies_at_first
+
+    monkeypatch.setenv("EG_TEST_STARTS", str(tmp_path / "starts"))
+    monkeypatch.setenv("EG_TEST_FAILING_STARTS", "1000")
+    store = open_store(str(tmp_path / "store"))
+    app = create_app(Settings(store=store.location, base_iri="http://localhost:8000/", query_timeout=20), store=store)
+    pool = evaluator_of(app)
+    pool._target = dies_at_first  # type: ignore[attr-defined]
+    try:
+        answer = app.test_client().get("/sparql", query_string={"query": LIGHT}, headers={"Accept": "application/json"})
+        assert answer.status_code == 503 and answer.json is not None
+        assert "no query worker could start" in answer.json["error"]
+        assert 1 <= int(answer.headers["Retry-After"]) <= 60
+    finally:
+        pool.close()
+        store.close()

@@ -126,10 +126,10 @@ def code_on_disk() -> str:
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(package.rglob("*.py")):
-        name = path.relative_to(package).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(package).parts):
+        relative = path.relative_to(package)
+        if any(part.startswith(".") for part in relative.parts):
             continue  # an editor's lock or backup file, not code
-        digest.update(name.encode() + b"\0")
+        digest.update(relative.as_posix().encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError as exc:  # removed or replaced while being read (an upgrade under way)

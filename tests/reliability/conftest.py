@@ -143,3 +143,19 @@ class Server:
 
     def _close(self) -> None:
         self._reader.join(5)  # the rest of the log (a worker that outlives the server keeps it open)
+
+
+def query_workers(server: Server) -> list[int]:
+    """The server's live query workers (one killed stays a zombie until the pool next looks at it,
+    and its first thread to die is not its last)."""
+    from tests.security.test_isolation import children, process_name
+
+    return [pid for pid in children(server.proc.pid) if process_name(pid) == "eg-query" and _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        return any((task / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X") for task in tasks)
+    except OSError:
+        return False

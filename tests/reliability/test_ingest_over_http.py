@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.reliability.conftest import Server, child_env
-from tests.security.test_isolation import children, process_name
+from tests.reliability.conftest import Server, child_env, query_workers
 
 pytestmark = pytest.mark.server
 
@@ -55,9 +54,7 @@ def post(server: Server, n: int) -> int:
 def query_workers_read(server: Server) -> int:
     """The bytes the server's query workers have read so far (rchar: files and pipes alike)."""
     total = 0
-    for pid in children(server.proc.pid):
-        if process_name(pid) != "eg-query":
-            continue
+    for pid in query_workers(server):
         with contextlib.suppress(OSError):  # a worker that has just ended
             fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
             total += int(fields["rchar"])

@@ -23,9 +23,8 @@ import requests
 from service.store import open_store
 from service.web.processes import CODE_CHANGED, reader_main
 from tests.conftest import REPO
-from tests.reliability.conftest import Server
+from tests.reliability.conftest import Server, query_workers
 from tests.reliability.test_processes import readers
-from tests.security.test_isolation import children, process_name
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -48,22 +47,6 @@ def filled_store(tmp_path: Path) -> Path:
     store.update("INSERT DATA { " + " ".join(f"<http://ex/{n}> <http://ex/p> {n} ." for n in range(300)) + " }")
     store.close()
     return path
-
-
-def query_workers(server: Server) -> list[int]:
-    """The live query workers (one killed stays a zombie until the pool next looks at it)."""
-    return [pid for pid in children(server.proc.pid) if process_name(pid) == "eg-query" and alive(pid)]
-
-
-def alive(pid: int) -> bool:
-    """Not yet a zombie: some thread still runs (the first to die is not the last)."""
-    try:
-        states = [
-            (task / "stat").read_text().rsplit(")", 1)[1].split()[0] for task in Path(f"/proc/{pid}/task").iterdir()
-        ]
-    except OSError:
-        return False
-    return any(state not in ("Z", "X") for state in states)
 
 
 def ask(server: Server, text: str) -> requests.Response:

@@ -106,10 +106,12 @@ def eventgraph(
     threads: int | None = None,
     processes: int = 1,
     code: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Server:
     """``eventgraph serve`` (waitress) over ``store``; with ``server="granian"``, the same app under
     granian (``bench/granian_serve.py``, ``processes`` worker processes). ``code``: the folder of
-    another version's source tree (e.g. ``git worktree add DIR REF``), served instead of this one."""
+    another version's source tree (e.g. ``git worktree add DIR REF``), served instead of this one.
+    ``settings``: more ``EVENTGRAPH_*`` variables (a write token, limits)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTGRAPH_")}
     env["EVENTGRAPH_BASE_IRI"] = "http://localhost:8000/"
@@ -120,6 +122,7 @@ def eventgraph(
         env["EVENTGRAPH_THREADS"] = str(threads)
     if server != "granian" and processes > 1:
         env["EVENTGRAPH_PROCESSES"] = str(processes)  # serve --processes N
+    env.update(settings or {})
     if server == "granian":
         command = [sys.executable, "-m", "bench.granian_serve", "--store", store, "--port", str(port),
                    "--workers", str(processes)]  # fmt: skip

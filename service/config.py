@@ -76,6 +76,20 @@ class Settings:
             "(whose size EVENTGRAPH_MAX_DOCUMENT_BYTES bounds)."
         ),
     )
+    extract_timeout: float = field(
+        default=120.0,
+        metadata=_meta(
+            "Seconds the server gives the documents of one POST /documents to be read, and as many to be extracted "
+            "(in a process of their own); past them nothing is stored and the post is refused."
+        ),
+    )
+    extract_memory_mb: int = field(
+        default=1024,
+        metadata=_meta(
+            "MiB of address space the process that reads and extracts posted documents may take beyond its loaded "
+            "models; a post that needs more is refused."
+        ),
+    )
     max_request_bytes: int = field(
         default=10_000_000,
         metadata=_meta(

@@ -1,4 +1,5 @@
-"""Process limits shared by the query workers and the update process: nothing else of ours here."""
+"""Process limits and names shared by the processes that parse what clients send (query workers, the
+update process, the process that extracts posted documents): nothing else of ours here."""
 
 from __future__ import annotations
 
@@ -118,3 +119,12 @@ def limit_connections(ports: Iterable[int]) -> bool:
     finally:
         os.close(ruleset)
     return True
+
+
+def name_process(name: str) -> None:
+    """The name ps and top show for this process (Linux; at most 15 characters)."""
+    try:
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(name)
+    except OSError:
+        pass

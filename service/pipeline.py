@@ -9,17 +9,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from service import __version__
 from service.config import Settings
 from service.curation import document_lock, reattach_stored, reattach_update
-from service.documents import DocumentTooLong, Refusal, is_url, read_bytes, read_file, read_url, walk
 from service.errors import DocumentRefused
-from service.extract import extract
-from service.extract.gazetteer import Gazetteer, load_gazetteer
-from service.extract.sentences import pipeline as tokenizer_pipeline
 from service.model import Document, Extraction
 from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
@@ -27,7 +24,16 @@ from service.rdf.namespaces import EG, PROV, sparql_prologue
 from service.search import index_for
 from service.store import Store
 
+if TYPE_CHECKING:
+    from service.documents import Refusal
+    from service.extract.gazetteer import Gazetteer
+
+# The reading and extraction stages (lxml, trafilatura, pypdf, spaCy: a second and ~75 MB) are
+# imported by the functions that use them, not with this module: a server imports it to write
+# what its extraction process sends, and never loads them.
+
 Upload = tuple[str, str | None, bytes]  # (file name, media type, bytes) of one uploaded document
+Extracted = tuple[Extraction, list[Quad], list[Quad]]  # a document's extraction, its graph's quads, shared quads
 Source = Path | str  # a file or directory, or an http(s):// URL
 
 
@@ -110,6 +116,8 @@ def stored_events(store: Store, iris: Iris, doc_id: str) -> list[str]:
 
 def gazetteer_for(settings: Settings) -> Gazetteer:
     """The shipped gazetteer, extended with the user's file when one is configured."""
+    from service.extract.gazetteer import load_gazetteer
+
     return load_gazetteer(settings.gazetteer)
 
 
@@ -133,14 +141,24 @@ def ingest_document(
 
 
 def _prepare(document: Document, store: Store, settings: Settings, gazetteer: Gazetteer) -> _Prepared:
-    iris = Iris(settings.base_iri)
+    found = _stored(document, store, Iris(settings.base_iri))
+    if found.outcome is not None:
+        return found
+    return _extracted(found, extract_quads(document, settings, gazetteer))
+
+
+def _stored(document: Document, store: Store, iris: Iris) -> _Prepared:
+    """What the store holds of ``document``: an ``unchanged`` outcome when it holds the same checksum."""
     existed = store.has_graph(iris.document_graph(document.id))
     if existed and stored_checksum_matches(store, iris, document):
         origin = document.origin or document.id
         return _Prepared(document, Outcome(origin, "unchanged", document.id, iris.document(document.id)))
-    extraction = extract_document(document, settings, gazetteer)
-    quads, shared = document_quads(extraction, iris, __version__)
-    return _Prepared(document, None, existed, extraction, list(quads), list(shared))
+    return _Prepared(document, None, existed)
+
+
+def _extracted(found: _Prepared, extracted: Extracted) -> _Prepared:
+    extraction, quads, shared = extracted
+    return _Prepared(found.document, None, found.existed, extraction, quads, shared)
 
 
 def _write(prepared: _Prepared, store: Store, settings: Settings) -> Outcome:
@@ -190,6 +208,10 @@ def extract_document(document: Document, settings: Settings, gazetteer: Gazettee
     setting when the setting is higher (it holds no parser or tagger, whose memory that limit
     protects).
     """
+    from service.documents import DocumentTooLong
+    from service.extract import extract
+    from service.extract.sentences import pipeline as tokenizer_pipeline
+
     limit = settings.max_document_chars
     if len(document.text) > limit:
         raise DocumentTooLong(
@@ -202,15 +224,21 @@ def extract_document(document: Document, settings: Settings, gazetteer: Gazettee
     return extract(document, gazetteer=gazetteer or gazetteer_for(settings))
 
 
-def ingest_uploads(uploads: Sequence[Upload], store: Store, settings: Settings) -> list[Outcome]:
-    """Ingest the documents of one request, all or nothing.
+class Extractor(Protocol):
+    """What reads the documents of an upload and extracts them: this process (:data:`IN_PROCESS`), or a
+    process of their own with a time and a memory limit (``service.extraction_process``), which the
+    server uses: what it reads is the sender's bytes."""
 
-    Every part is read, extracted and mapped before anything is written: a refused part raises
-    DocumentRefused (or its subclass) naming the part and the reason, and nothing is stored.
-    Two parts with the same document id are refused too. Then each document is written in its
-    own transaction; only a store failure during those writes (a full disk) can leave the
-    earlier parts stored, and posting the request again completes it.
-    """
+    def read(self, uploads: Sequence[Upload], settings: Settings) -> list[Document]: ...
+
+    def extract(self, parts: Sequence[tuple[int, Document]], total: int, settings: Settings) -> list[Extracted]: ...
+
+
+def read_uploads(uploads: Sequence[Upload], settings: Settings) -> list[Document]:
+    """The documents of one request, read; a refused part, or two parts with the same document id,
+    raise DocumentRefused (or its subclass) naming the part and the reason."""
+    from service.documents import read_bytes
+
     total = len(uploads)
     documents: list[Document] = []
     for index, (name, media_type, data) in enumerate(uploads, 1):
@@ -238,13 +266,52 @@ def ingest_uploads(uploads: Sequence[Upload], store: Store, settings: Settings) 
                 )
             )
         first[document.id] = index
-    gazetteer = gazetteer_for(settings)
-    prepared = []
-    for index, document in enumerate(documents, 1):
+    return documents
+
+
+def extract_parts(
+    parts: Sequence[tuple[int, Document]], total: int, settings: Settings, gazetteer: Gazetteer | None = None
+) -> list[Extracted]:
+    """The extraction and quads of each (part number, document) of a request of ``total`` parts; a
+    refused one raises DocumentRefused naming the part."""
+    gazetteer = gazetteer or gazetteer_for(settings)
+    extracted = []
+    for index, document in parts:
         try:
-            prepared.append(_prepare(document, store, settings, gazetteer))
+            extracted.append(extract_quads(document, settings, gazetteer))
         except DocumentRefused as exc:
             raise type(exc)(_part(exc.message, index, total)) from None
+    return extracted
+
+
+class _InProcess:
+    def read(self, uploads: Sequence[Upload], settings: Settings) -> list[Document]:
+        return read_uploads(uploads, settings)
+
+    def extract(self, parts: Sequence[tuple[int, Document]], total: int, settings: Settings) -> list[Extracted]:
+        return extract_parts(parts, total, settings)
+
+
+IN_PROCESS: Extractor = _InProcess()
+
+
+def ingest_uploads(
+    uploads: Sequence[Upload], store: Store, settings: Settings, extractor: Extractor = IN_PROCESS
+) -> list[Outcome]:
+    """Ingest the documents of one request, all or nothing.
+
+    Every part is read, extracted and mapped (by ``extractor``) before anything is written: a
+    refused part raises DocumentRefused (or its subclass) naming the part and the reason, and
+    nothing is stored. Documents the store holds unchanged are not extracted again. Then each
+    document is written in its own transaction; only a store failure during those writes (a full
+    disk) can leave the earlier parts stored, and posting the request again completes it.
+    """
+    documents = extractor.read(uploads, settings)
+    iris = Iris(settings.base_iri)
+    found = [_stored(document, store, iris) for document in documents]
+    todo = [(index, f.document) for index, f in enumerate(found, 1) if f.outcome is None]
+    extracted = iter(extractor.extract(todo, len(documents), settings) if todo else [])
+    prepared = [f if f.outcome is not None else _extracted(f, next(extracted)) for f in found]
     return [_write(p, store, settings) for p in prepared]
 
 
@@ -263,6 +330,8 @@ def ingest_paths(
     """Ingest every document under ``paths`` (and at each URL among them); a refused one is
     reported and the batch goes on. Files in the folders that are not documents are listed in
     the report's ``skipped``."""
+    from service.documents import Refusal
+
     started = time.perf_counter()
     report = IngestReport()
     gazetteer = gazetteer_for(settings)
@@ -286,6 +355,8 @@ def extract_paths(
     paths: Iterable[Source], settings: Settings, *, follow_symlinks: bool = False, skipped: list[Path] | None = None
 ) -> Iterator[Extraction | Outcome]:
     """Extract without a store: an Extraction per readable document, a refused Outcome otherwise."""
+    from service.documents import Refusal
+
     gazetteer = gazetteer_for(settings)
     for item in _inputs(paths, follow_symlinks, skipped):
         if isinstance(item, Refusal):
@@ -306,6 +377,8 @@ def _inputs(
     sources: Iterable[Source], follow_symlinks: bool, skipped: list[Path] | None
 ) -> Iterator[Path | Refusal | str]:
     """The files under the paths (walked together, so each is read once) and the URLs, in order."""
+    from service.documents import is_url, walk
+
     pending: list[Path] = []
     for source in sources:
         if isinstance(source, str) and is_url(source):
@@ -322,6 +395,8 @@ def _label(item: Path | str) -> str:
 
 
 def _read(item: Path | str, settings: Settings) -> Document:
+    from service.documents import read_file, read_url
+
     if isinstance(item, str):
         return read_url(
             item,
@@ -347,9 +422,7 @@ def read_source(item: Path | str, settings: Settings) -> Document:
     return _read(item, settings)
 
 
-def extract_quads(
-    document: Document, settings: Settings, gazetteer: Gazetteer | None = None
-) -> tuple[Extraction, list[Quad], list[Quad]]:
+def extract_quads(document: Document, settings: Settings, gazetteer: Gazetteer | None = None) -> Extracted:
     """One document extracted and mapped, without a store: (extraction, its graph's quads, shared quads)."""
     extraction = extract_document(document, settings, gazetteer)
     quads, shared = document_quads(extraction, Iris(settings.base_iri), __version__)

@@ -31,7 +31,7 @@ starts at the first such query.
 
 A worker imports the package anew (spawn), so one started after the code was upgraded under a
 running server would run other code than the server. Its first frame names the code it read
-(:func:`code_fingerprint`); the pool puts it to work only once that frame has come and matches,
+(:func:`service.code.code_fingerprint`); the pool puts it to work only once that frame has come and matches,
 and otherwise starts no more workers: those it has keep serving, and when none is left, queries
 are answered 503 with the advice to restart. Workers that die before their first frame (a broken
 install, no memory) are started again, but after three in a row only once a pause has passed.
@@ -44,8 +44,6 @@ still run in a storeless worker.
 from __future__ import annotations
 
 import atexit
-import functools
-import hashlib
 import io
 import logging
 import math
@@ -63,12 +61,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
-from pathlib import Path
 from typing import IO, Any, Protocol
 
+from service.code import code_fingerprint, code_on_disk, import_packages
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
-from service.limits import can_forbid_network, forbid_network, landlock_abi, limit_address_space, limit_connections
+from service.limits import (
+    can_forbid_network,
+    forbid_network,
+    landlock_abi,
+    limit_address_space,
+    limit_connections,
+    name_process,
+)
 from service.sparql.generation import Generation, SharedGeneration
 from service.sparql.results import CHUNK, Head, Job, evaluate, write_result
 from service.store import QueryResult, Store
@@ -109,47 +114,9 @@ class WorkersUnavailable(EventgraphError):
     status = 503
 
 
-@functools.cache
-def code_fingerprint() -> str:
-    """A digest of the package's Python files as they are on disk, read once per process.
-
-    A worker is a new interpreter that imports the package again (spawn: the server has threads),
-    so a worker started after the code was upgraded under a running server runs other code than
-    the server, and the messages between them may no longer fit. Each worker's first frame says
-    which code it read; the pool uses only those that match its own.
-    """
-    return code_on_disk()
-
-
-def code_on_disk() -> str:
-    """:func:`code_fingerprint` read anew (a worker reads it once it has imported every module it uses)."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(package)
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # an editor's lock or backup file, not code
-        digest.update(relative.as_posix().encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError as exc:  # removed or replaced while being read (an upgrade under way)
-            digest.update(f"unreadable: {exc.errno}".encode())
-    return digest.hexdigest()
-
-
 def _import_everything() -> None:
-    """Import every module of the packages a worker uses (``service.sparql``, ``service.store``):
-    one imported later, at its first use, would come from the files on disk then, which an upgrade
-    may have changed since the worker said which code it runs."""
-    import importlib
-    import pkgutil
-
-    import service.sparql
-    import service.store
-
-    for package in (service.sparql, service.store):
-        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-            importlib.import_module(module.name)
+    """Import every module a worker uses (``service.sparql``, ``service.store``) before it says which code it runs."""
+    import_packages("service.sparql", "service.store")
 
 
 @dataclass(frozen=True)
@@ -381,7 +348,7 @@ def _worker_main(conn: Connection, path: str | None, memory_mb: int, endpoints: 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
     _import_everything()
     fingerprint = code_on_disk()  # after the imports: a change between them shows as other code
-    _name_process("eg-service" if endpoints else "eg-query")
+    name_process("eg-service" if endpoints else "eg-query")
     # Where the kernel or libseccomp cannot, the pool has said so in the server's log.
     if endpoints:
         limit_connections(endpoint_ports(endpoints))
@@ -428,15 +395,6 @@ def endpoint_ports(endpoints: Iterable[str]) -> list[int]:
         parts = urlsplit(endpoint)
         ports.append(parts.port or (443 if parts.scheme == "https" else 80))
     return ports
-
-
-def _name_process(name: str) -> None:
-    """The name ps and top show for this process (Linux; at most 15 characters)."""
-    try:
-        with open("/proc/self/comm", "w") as comm:
-            comm.write(name)
-    except OSError:
-        pass
 
 
 def _operation(*fields: Any) -> Any:
@@ -1059,6 +1017,3 @@ def worker_count(threads: int, processes: int = 1) -> int:
     if processes > 1:
         return max(1, min(threads, cores // processes))
     return max(2, min(threads, cores))
-
-
-code_fingerprint()  # the server's: the code as it was when the server imported it

@@ -13,6 +13,7 @@ from flask import Flask
 
 from service import __version__
 from service.config import Settings, forget_secret_variables, from_env
+from service.extraction_process import open_extractor
 from service.rdf.iris import Iris
 from service.search import index_for
 from service.sparql.evaluator import open_evaluator, worker_count
@@ -62,6 +63,7 @@ def create_app(
         version=__version__,
         evaluator=evaluator,
         search=index_for(settings, raw.location),
+        extractor=open_extractor(settings, raw),
         epoch=generation.epoch if generation is not None else secrets.token_hex(4),
     )
     if forward_to is not None:

@@ -38,10 +38,12 @@ DOCUMENT_TYPES = {
 @bp.post("/documents")
 def ingest() -> Response:
     check_token()
-    from service.pipeline import ingest_uploads  # the extraction stack loads on the first ingest only
+    # Documents are read and extracted by rt.extractor, a process of their own; with an in-memory
+    # store (tests), in this process. This one writes what comes back.
+    from service.pipeline import IN_PROCESS, ingest_uploads
 
     rt = runtime()
-    outcomes = ingest_uploads(_uploads(), rt.store, rt.settings)
+    outcomes = ingest_uploads(_uploads(), rt.store, rt.settings, rt.extractor or IN_PROCESS)
     views = [outcome_view(o) for o in outcomes]
     added = any(o.status == "added" for o in outcomes)
     body: dict[str, Any] = views[0] if request.mimetype != "multipart/form-data" else {"documents": views}

@@ -42,9 +42,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from service.code import code_fingerprint, code_on_disk
 from service.config import Settings, without_secrets
 from service.errors import EventgraphError
-from service.sparql.evaluator import code_fingerprint, code_on_disk
 from service.sparql.generation import SharedGeneration
 
 WsgiApp = Any  # a WSGI application (Flask's app)
@@ -322,7 +322,7 @@ def _hang_up(*_: object) -> None:
 
 def reader_main(argv: list[str]) -> int:
     """A reading process, started by :meth:`Fleet._spawn` with ``FAMILY HOST PORT ALIVE_FD FOLDER CODE``
-    (``CODE``: the writing process's :func:`~service.sparql.evaluator.code_fingerprint`)."""
+    (``CODE``: the writing process's :func:`~service.code.code_fingerprint`)."""
     if argv[5:6] != [code_fingerprint()]:  # started after an upgrade: other code than the writing process's
         return CODE_CHANGED
     import logging

@@ -1,6 +1,7 @@
 """What lives as long as the app, built by the app factory and attached once to it
-(``app.extensions["eventgraph"]``): settings, the store, the query workers, the caches of the
-dataset's figures. Blueprints only use it; :meth:`Runtime.close` ends it.
+(``app.extensions["eventgraph"]``): settings, the store, the query workers, the process that
+extracts posted documents, the caches of the dataset's figures. Blueprints only use it;
+:meth:`Runtime.close` ends it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Flask, current_app
 from werkzeug.sansio.utils import get_current_url
 
 from service.config import Settings, without_secrets
+from service.extraction_process import ExtractionProcess
 from service.rdf.iris import Iris
 from service.search import TextIndex
 from service.sparql.evaluator import Evaluator
@@ -53,6 +55,7 @@ class Runtime:
     version: str
     evaluator: Evaluator
     search: TextIndex | None = None  # the text index beside the store, when it has one
+    extractor: ExtractionProcess | None = None  # reads and extracts posted documents (None: in this process)
     epoch: str = ""  # the run's part of every entity tag (shared by the server processes of one run)
     # What a query worker is given with a request: the settings without the secrets (the write
     # token, a remote store's credentials), which no worker needs — a worker parses hostile text.
@@ -83,8 +86,11 @@ class Runtime:
             self.search.mark_stale(f"{what} changed the store after it was built")
 
     def close(self) -> None:
-        """Stop the query workers (the store is its opener's to close)."""
+        """Stop the query workers and the process that extracts posted documents (the store is its
+        opener's to close)."""
         self.evaluator.close()
+        if self.extractor is not None:
+            self.extractor.close()
 
 
 def _url_root(scheme: str, host: str, root_path: str) -> str:

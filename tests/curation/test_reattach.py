@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-import service.pipeline
+import service.extract
 from service import curation
 from service.config import Settings
 from service.model import Actor, Aid, Event, Extraction, Money, TimeSpan
@@ -125,8 +125,9 @@ def _variant(extraction: Extraction) -> Extraction:
 def _ingest(
     store: Store, settings: Settings, extraction: Extraction, title: str, monkeypatch: pytest.MonkeyPatch
 ) -> str:
+    # The pipeline imports the extractor where it extracts (service.pipeline.extract_document).
     monkeypatch.setattr(
-        service.pipeline, "extract", lambda document, gazetteer=None: replace(extraction, document=document)
+        service.extract, "extract", lambda document, gazetteer=None: replace(extraction, document=document)
     )
     return ingest_document(replace(extraction.document, title=title), store, settings).status
 

@@ -65,6 +65,12 @@ class PayloadTooLarge(UserError):
     status = 413
 
 
+class DocumentTooLong(DocumentRefused, PayloadTooLarge):
+    """A document whose text is longer than the extractor accepts (EVENTGRAPH_MAX_DOCUMENT_CHARS)."""
+
+    status = 413
+
+
 class NotAcceptable(UserError):
     status = 406
 

@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from service import __version__
 from service.config import Settings
 from service.curation import document_lock, reattach_stored, reattach_update
-from service.errors import DocumentRefused
+from service.errors import DocumentRefused, DocumentTooLong
 from service.model import Document, Extraction
 from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
@@ -208,7 +208,6 @@ def extract_document(document: Document, settings: Settings, gazetteer: Gazettee
     setting when the setting is higher (it holds no parser or tagger, whose memory that limit
     protects).
     """
-    from service.documents import DocumentTooLong
     from service.extract import extract
     from service.extract.sentences import pipeline as tokenizer_pipeline
 
@@ -274,14 +273,27 @@ def extract_parts(
 ) -> list[Extracted]:
     """The extraction and quads of each (part number, document) of a request of ``total`` parts; a
     refused one raises DocumentRefused naming the part."""
+    return [mapped(extraction, settings) for extraction in extractions(parts, total, settings, gazetteer)]
+
+
+def extractions(
+    parts: Sequence[tuple[int, Document]], total: int, settings: Settings, gazetteer: Gazetteer | None = None
+) -> list[Extraction]:
+    """:func:`extract_parts` without the quads (what the extraction process answers)."""
     gazetteer = gazetteer or gazetteer_for(settings)
-    extracted = []
+    found = []
     for index, document in parts:
         try:
-            extracted.append(extract_quads(document, settings, gazetteer))
+            found.append(extract_document(document, settings, gazetteer))
         except DocumentRefused as exc:
             raise type(exc)(_part(exc.message, index, total)) from None
-    return extracted
+    return found
+
+
+def mapped(extraction: Extraction, settings: Settings) -> Extracted:
+    """An extraction with its document graph's quads and the shared quads (the ontology mapping)."""
+    quads, shared = document_quads(extraction, Iris(settings.base_iri), __version__)
+    return extraction, list(quads), list(shared)
 
 
 class _InProcess:
@@ -424,9 +436,7 @@ def read_source(item: Path | str, settings: Settings) -> Document:
 
 def extract_quads(document: Document, settings: Settings, gazetteer: Gazetteer | None = None) -> Extracted:
     """One document extracted and mapped, without a store: (extraction, its graph's quads, shared quads)."""
-    extraction = extract_document(document, settings, gazetteer)
-    quads, shared = document_quads(extraction, Iris(settings.base_iri), __version__)
-    return extraction, list(quads), list(shared)
+    return mapped(extract_document(document, settings, gazetteer), settings)
 
 
 _STORED_CHECKSUMS_QUERY = (

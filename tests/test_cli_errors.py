@@ -17,7 +17,7 @@ from service.cli import cli
 from service.config import Settings
 from service.store import open_store
 from service.web import create_app
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 from tests.conftest import SEEDS
 
 SEED = SEEDS / "000_9bb7eb15379a1141.txt"
@@ -181,5 +181,5 @@ def test_a_missing_vendor_file_answers_404_saying_how_to_get_it(no_front_end: Pa
         assert resp.status_code == 404
         assert "run `npm ci` in the checkout" in resp.get_data(as_text=True)
     finally:
-        evaluator_of(app).close()
+        app_runtime(app).close()
         store.close()

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from service.documents import decode, html, language, meta, pdf, text, url
 from service.documents.files import kind_of, open_regular
-from service.errors import DocumentRefused, PayloadTooLarge
+from service.errors import DocumentRefused, DocumentTooLong
 from service.model import Document
 
 __all__ = [
@@ -61,12 +61,6 @@ MAX_ID = 100
 # The extractor's time grows faster than the text's length: 1.7-5 s at 200,000 characters, 47 s
 # at 990,000 (docs/reliability.md). EVENTGRAPH_MAX_DOCUMENT_CHARS, whose default this is.
 DEFAULT_MAX_CHARS = 200_000
-
-
-class DocumentTooLong(DocumentRefused, PayloadTooLarge):
-    """A document whose text is longer than the extractor accepts (EVENTGRAPH_MAX_DOCUMENT_CHARS)."""
-
-    status = 413
 
 
 @dataclass(frozen=True)

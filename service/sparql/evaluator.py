@@ -44,6 +44,7 @@ still run in a storeless worker.
 from __future__ import annotations
 
 import atexit
+import importlib
 import io
 import logging
 import math
@@ -57,12 +58,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 from typing import IO, Any, Protocol
 
+from service.answers import Allowed, classes, load_answer, subclasses
 from service.code import code_fingerprint, code_on_disk, import_packages
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
@@ -81,6 +83,30 @@ from service.store import QueryResult, Store
 log = logging.getLogger(__name__)
 
 _HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE, _CALLS = b"H", b"C", b"E", b"F", b"P", b"W", b"S"
+_ANSWERS = classes([Job, Head])  # what a worker's answers and plans may name (its errors: _ERRORS)
+
+
+class _ErrorClasses(Mapping[tuple[str, str], type]):
+    """What a worker's error may name: a class of ours derived from EventgraphError, wherever it is
+    defined (its module is imported if the server has not yet: e.g. service.sparql.federation)."""
+
+    def __getitem__(self, key: tuple[str, str]) -> type:
+        module, name = key
+        if not module.startswith("service.") or not name.isidentifier():
+            raise KeyError(key)
+        found = getattr(sys.modules.get(module) or importlib.import_module(module), name, None)
+        if isinstance(found, type) and issubclass(found, EventgraphError) and found.__qualname__ == name:
+            return found
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(classes(subclasses(EventgraphError)))
+
+    def __len__(self) -> int:
+        return len(classes(subclasses(EventgraphError)))
+
+
+_ERRORS = _ErrorClasses()
 _HELLO = b"V"  # a worker's first frame: the fingerprint of the code it runs (code_fingerprint)
 _QUERY, _TASK = 0, 1  # a client's query as plain fields (its settings sent once per worker), or any other task
 WHOLE_MAX = 256 * 1024  # an answer up to this size travels as one frame (head and body): one wake-up, not three
@@ -724,10 +750,13 @@ class WorkerPool:
         worker = self._acquire(deadline, timeout)
         self._send(worker, task)
         frame = self._frame(worker, deadline, timeout)
-        self._release(worker)
         if frame[:1] == _PLAN:
-            return pickle.loads(frame[1:])
-        self._raise(frame[1:], _text(task))
+            plan = self._load(worker, frame[1:])
+            self._release(worker)
+            return plan
+        error = self._error(worker, frame[1:])
+        self._release(worker)
+        self._raise(error, _text(task))
 
     def _stream(self, task: Job | QueryRequest, timeout: float, deadline: float | None = None) -> Stream:
         self.start()
@@ -785,8 +814,26 @@ class WorkerPool:
             "may use (EVENTGRAPH_QUERY_MEMORY_MB), or is too large to plan; simplify it"
         )
 
-    def _raise(self, payload: bytes, text: str) -> None:
-        error: EventgraphError | tuple[str, str] = pickle.loads(payload)  # what _send_error sent
+    def _load(self, worker: _Worker, payload: bytes, allowed: Allowed = _ANSWERS) -> Any:
+        """What ``worker`` answered, naming none but the ``allowed`` classes (:mod:`service.answers`);
+        a worker whose answer names anything else is replaced and the query stopped."""
+        try:
+            return load_answer(payload, allowed)
+        except Exception:  # whatever a broken or hostile answer makes the unpickler raise
+            self._replace(worker)
+            raise QueryStopped("the query worker's answer could not be read; it was replaced") from None
+
+    def _error(self, worker: _Worker, payload: bytes) -> EventgraphError | tuple[str, str]:
+        """The error a worker sent (_send_error): one of our errors, or (kind, message)."""
+        error = self._load(worker, payload, _ERRORS)
+        if isinstance(error, EventgraphError) or (
+            isinstance(error, tuple) and len(error) == 2 and all(isinstance(part, str) for part in error)
+        ):
+            return error
+        self._replace(worker)
+        raise QueryStopped("the query worker's answer could not be read; it was replaced")
+
+    def _raise(self, error: EventgraphError | tuple[str, str], text: str) -> None:
         if isinstance(error, EventgraphError):
             raise error
         raise_error(*error, text)
@@ -801,21 +848,23 @@ class WorkerPool:
             tag, payload = frame[:1], frame[1:]
             if tag == _WHOLE:  # a small answer in one frame: head length, head, body
                 size = int.from_bytes(payload[:4], "big")
-                head = pickle.loads(payload[4 : 4 + size])
+                head = self._load(worker, payload[4 : 4 + size])
                 spool.whole = payload[4 + size :]
                 self._release(worker)
                 return head
             if tag == _CALLS:  # planned, with SERVICE clauses: for a worker that may call out
+                job = self._load(worker, payload)
                 self._release(worker)
-                raise _CallsOut(pickle.loads(payload))
+                raise _CallsOut(job)
             if tag == _HEAD:
-                head = pickle.loads(payload)
+                head = self._load(worker, payload)
             elif tag == _CHUNK:
                 spool.write(payload)
             else:  # done, or failed: either way the worker is free again
+                error = self._error(worker, payload) if tag == _ERROR else None
                 self._release(worker)
-                if tag == _ERROR:
-                    self._raise(payload, text)
+                if error is not None:
+                    self._raise(error, text)
                 assert head is not None
                 return head
 

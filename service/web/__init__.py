@@ -13,7 +13,7 @@ from flask import Flask
 
 from service import __version__
 from service.config import Settings, forget_secret_variables, from_env
-from service.extraction_process import open_extractor
+from service.extraction_process import START_TIMEOUT, open_extractor
 from service.rdf.iris import Iris
 from service.search import index_for
 from service.sparql.evaluator import open_evaluator, worker_count
@@ -69,8 +69,10 @@ def create_app(
     if forward_to is not None:
         from service.web.forward import Forward
 
-        # Writes can take long (an upload's extraction): the limit only stops a writer that hangs.
-        app.wsgi_app = Forward(app.wsgi_app, forward_to, timeout=max(600.0, 2 * settings.query_timeout))  # type: ignore[method-assign]
+        # Writes can take long (an upload read and extracted, its process started first): the limit
+        # only stops a writer that hangs.
+        longest = max(600.0, 2 * settings.query_timeout, START_TIMEOUT + 4 * settings.extract_timeout)
+        app.wsgi_app = Forward(app.wsgi_app, forward_to, timeout=longest)  # type: ignore[method-assign]
     app.extensions["eventgraph"] = runtime
     errors.init_app(app)
     security.init_app(app)

@@ -21,9 +21,9 @@ def client(sample_dir: str) -> Iterator[FlaskClient]:
     store = open_store(sample_dir, read_only=True)
     app = create_app(Settings(store=sample_dir, service_allow=()), store=store)
     yield app.test_client()
-    from service.web.sparql import evaluator_of
+    from service.web.runtime import app_runtime
 
-    evaluator_of(app).close()
+    app_runtime(app).close()
     store.close()
 
 

@@ -16,7 +16,7 @@ from service.rdf.iris import Iris
 from service.sparql import library
 from service.store import Store
 from service.web import create_app
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 
 IRIS = Iris("http://localhost:8000/")
 NIA = IRIS.actor("National Immigration Administration")
@@ -167,7 +167,7 @@ def test_seeds_from_the_api(
     try:
         resp = app.test_client().get(f"/api/queries/{name}", query_string=seeds_params.get(name, {}))
     finally:
-        evaluator_of(app).close()
+        app_runtime(app).close()
     assert resp.status_code == 200, resp.get_data(as_text=True)
     if library.get_query(name).form == "SELECT":
         assert resp.json["results"]["bindings"]

@@ -21,7 +21,7 @@ from service.config import Settings
 from service.pipeline import extract_document, ingest_paths
 from service.store import Store, open_store
 from service.web import create_app
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 from tests.conftest import SEEDS
 from tests.documents.test_pdf import ARTICLE, make_pdf
 from tests.reliability.conftest import child_env
@@ -148,7 +148,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     load(store, BASE, sample_extraction())
     app = create_app(settings, store=store)
     yield app.test_client()
-    evaluator_of(app).close()
+    app_runtime(app).close()
     store.close()
 
 
@@ -202,7 +202,7 @@ def test_bad_input_a_cursor_with_a_date_out_of_range_is_400(api: FlaskClient) ->
 def app(store: Store) -> Iterator[Flask]:
     application = create_app(settings_for(store), store=store)
     yield application
-    evaluator_of(application).close()
+    app_runtime(application).close()
 
 
 def _post(app: Flask, parts: list[tuple[str, bytes]]) -> tuple[int, str]:

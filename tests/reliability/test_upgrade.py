@@ -103,19 +103,24 @@ def test_upgrade_a_worker_with_other_code_is_not_used_and_the_others_serve_on(se
     assert server.proc.poll() is None
 
 
-def test_upgrade_the_process_that_reads_posted_documents_is_not_used_on_other_code(server: Server, code: Path) -> None:
-    # It starts at the first post: after an upgrade, it would read the documents with other code
-    # than the server that writes what it sends back.
-    upgrade(code, "\n# a later version\n", module="../extract/roles")
-    resp = requests.post(
+def post_tiny(server: Server) -> requests.Response:
+    return requests.post(
         server.url + "/documents",
         params={"name": "aid.txt"},
         data=b"Japan delivered vaccines to Viet Nam on 3 May 2021.",
         headers={"Authorization": "Bearer " + "t" * 32, "Content-Type": "text/plain", "Accept": "application/json"},
         timeout=300,
     )
-    assert resp.status_code == 503, resp.text
-    assert RESTART in resp.json()["error"] and "not the code this server runs" in resp.json()["error"]
+
+
+def test_upgrade_the_process_that_reads_posted_documents_is_not_used_on_other_code(server: Server, code: Path) -> None:
+    # It starts at the first post: after an upgrade, it would read the documents with other code
+    # than the server that writes what it sends back.
+    upgrade(code, "\n# a later version\n", module="../extract/roles")
+    for _ in range(2):  # the second is told at once: no process is started (and loaded) again
+        resp = post_tiny(server)
+        assert resp.status_code == 503, resp.text
+        assert RESTART in resp.json()["error"] and "not the code this server runs" in resp.json()["error"]
     assert ask(server, COUNT).status_code == 200  # reads are not concerned
     assert [pid for pid in children(server.proc.pid) if process_name(pid) == "eg-extract"] == []
 

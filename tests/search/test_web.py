@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from service.search import highlight
 from service.timeline.filters import EventFilter
 from service.web import create_app
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 from tests.search.conftest import Indexed
 from tests.web.live import TOKEN
 
@@ -54,7 +54,7 @@ HOSTILE = [
 def client(seeded_index: Indexed) -> Iterator[FlaskClient]:
     app = create_app(replace(seeded_index.settings, token=TOKEN, query_timeout=20), store=seeded_index.store)
     yield app.test_client()
-    evaluator_of(app).close()
+    app_runtime(app).close()
 
 
 def events(client: FlaskClient, q: str, extra: str = "") -> tuple[list[str], dict[str, object]]:

@@ -28,6 +28,7 @@ from service.sparql.federation import FederationRefused
 from service.sparql.protocol import Operation
 from service.sparql.results import Job
 from service.store import Store, open_store
+from tests.hostile import answers_with_a_gadget
 from tests.sparql.failing_starts import dies_at_first, hangs_at_start
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
@@ -388,3 +389,38 @@ def test_evaluator_a_worker_that_may_call_out_checks_a_handed_job_again() -> Non
         _checked(job("SELECT * { SERVICE <http://127.0.0.1:9/x> {} }"), (allowed,))
     fine = job(f"SELECT * {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}")
     assert _checked(fine, (allowed,)) is fine
+
+
+@pytest.mark.parametrize("frame", ["W", "H", "E"])
+def test_evaluator_a_worker_answer_that_names_a_function_is_never_run(
+    disk_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frame: str
+) -> None:
+    # A worker taken over by crafted input (a memory bug in a parser) could answer a pickle that
+    # reaches eval through a class's __init__; plain pickle.loads in the server would run it. The
+    # pool reads only Job and Head, and errors of our own classes, from a worker.
+    marker = tmp_path / "ran"
+    monkeypatch.setenv("EG_TEST_FRAME", frame)
+    monkeypatch.setenv("EG_TEST_MARKER", str(marker))
+    pool = WorkerPool(disk_store.location, 1)
+    pool._target = answers_with_a_gadget
+    try:
+        with pytest.raises(QueryStopped, match="answer could not be read; it was replaced"):
+            number(pool, COUNT)
+        assert not marker.exists()
+    finally:
+        pool.close()
+
+
+def test_evaluator_errors_of_modules_the_server_has_not_imported_are_still_read() -> None:
+    # A worker's refusal may be of a class the server has not loaded yet (FederationRefused): the
+    # error classes are looked up by module, and only classes derived from EventgraphError pass.
+    found = evaluator._ERRORS[("service.sparql.federation", "FederationRefused")]
+    assert found is FederationRefused
+    for key in (
+        ("service.sparql.results", "Head"),
+        ("service.model", "Document.__init__"),
+        ("os", "system"),
+        ("service.nowhere", "X"),
+    ):
+        with pytest.raises((KeyError, ImportError)):
+            evaluator._ERRORS[key]

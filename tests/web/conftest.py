@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from service.config import Settings
 from service.store import Store, open_store
 from service.web import create_app
+from service.web.runtime import app_runtime
 from service.web.sparql import evaluator_of
 from tests.conftest import BACKENDS, start_oxigraph
 from tests.web.live import TOKEN, LiveServer, free_port, hostile_extraction, load, sample_extraction
@@ -50,7 +51,7 @@ def web_store(web_settings: Settings) -> Iterator[Store]:
 def app(web_settings: Settings, web_store: Store) -> Iterator[Flask]:
     app = create_app(web_settings, store=web_store)
     yield app
-    evaluator_of(app).close()
+    app_runtime(app).close()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from service.model import Actor, Aid, Document, Event, Extraction, Money, TimeSp
 from service.rdf.iris import Iris
 from service.rdf.mapping import document_quads
 from service.store import Store
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -45,7 +45,7 @@ class LiveServer:
             wasyncore.close_all(self.server._map)
         self.thread.join(10)
         self.server.task_dispatcher.shutdown()
-        evaluator_of(self.app).close()
+        app_runtime(self.app).close()
 
 
 def sample_extraction(doc_id: str = "sample", title: str = "Masks for Wuhan") -> Extraction:

@@ -16,7 +16,6 @@ from service.config import Settings
 from service.store import Store, open_store
 from service.web import create_app
 from service.web.runtime import app_runtime
-from service.web.sparql import evaluator_of
 from tests.web.live import TOKEN, load, sample_extraction
 
 BASE = "http://localhost:8000/"
@@ -68,7 +67,7 @@ def _app(location: str) -> tuple[Flask, Store]:
 def embedded(tmp_path: Path) -> Iterator[tuple[Flask, FlaskClient]]:
     app, store = _app(str(tmp_path / "store"))
     yield app, app.test_client()
-    evaluator_of(app).close()
+    app_runtime(app).close()
     store.close()
 
 
@@ -77,7 +76,7 @@ def remote(remote_url: str) -> Iterator[FlaskClient]:
     requests.post(remote_url.replace("/query", "/update"), data={"update": "DROP SILENT ALL"}, timeout=30)
     app, store = _app(remote_url)
     yield app.test_client()
-    evaluator_of(app).close()
+    app_runtime(app).close()
     store.close()
 
 

@@ -13,7 +13,7 @@ import service.pipeline  # noqa: F401  (the views load it on the first ingest: a
 from service.config import Settings
 from service.store import Store
 from service.web import create_app
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 from tests.web.live import AUTH, TOKEN
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -133,4 +133,4 @@ def test_ingest_http_too_large_is_413(web_store: Store) -> None:
         resp = client.post("/documents", data="word " * 300, content_type="text/plain", headers=AUTH)
         assert resp.status_code == 422 and "EVENTGRAPH_MAX_DOCUMENT_BYTES" in resp.get_data(as_text=True)
     finally:
-        evaluator_of(app).close()
+        app_runtime(app).close()

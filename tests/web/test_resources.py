@@ -15,7 +15,7 @@ from service.rdf.iris import Iris
 from service.store import Store, open_store
 from service.web import create_app
 from service.web.resources import href_for
-from service.web.sparql import evaluator_of
+from service.web.runtime import app_runtime
 from tests.web.live import hostile_extraction, sample_extraction
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -131,7 +131,7 @@ def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask
     assert report.documents == 2
     app = create_app(settings, store=store)
     yield app, settings, store
-    evaluator_of(app).close()
+    app_runtime(app).close()
     store.close()
 
 

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from service.config import Settings
+from service.web.runtime import app_runtime
 from tests.web.live import AUTH
 
 SELECT_EVENTS = "PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> SELECT ?e WHERE { ?e a sem:Event } ORDER BY ?e"
@@ -149,7 +150,6 @@ def test_sparql_protocol_errors_have_their_status(client: FlaskClient, kwargs: d
 
 def test_sparql_request_over_the_size_limit_is_413(tmp_path, web_store) -> None:  # noqa: ANN001
     from service.web import create_app
-    from service.web.sparql import evaluator_of
 
     settings = Settings(store=web_store.location, max_request_bytes=1000)
     app = create_app(settings, store=web_store)
@@ -161,7 +161,7 @@ def test_sparql_request_over_the_size_limit_is_413(tmp_path, web_store) -> None:
             f"the request body is {len(query):,} bytes; at most 1,000 are accepted (EVENTGRAPH_MAX_REQUEST_BYTES)\n"
         )
     finally:
-        evaluator_of(app).close()
+        app_runtime(app).close()
 
 
 def test_sparql_union_default_graph_unless_the_request_names_graphs(loaded: Flask, web_settings: Settings) -> None:
@@ -255,7 +255,6 @@ def test_sparql_an_app_built_from_the_environment_starts_no_worker_with_its_secr
 
 def test_sparql_update_without_a_configured_token_is_forbidden(web_store) -> None:  # noqa: ANN001
     from service.web import create_app
-    from service.web.sparql import evaluator_of
 
     app = create_app(Settings(store=web_store.location), store=web_store)
     try:
@@ -263,7 +262,7 @@ def test_sparql_update_without_a_configured_token_is_forbidden(web_store) -> Non
         assert resp.status_code == 403
         assert "--token" in resp.get_data(as_text=True)
     finally:
-        evaluator_of(app).close()
+        app_runtime(app).close()
 
 
 def test_sparql_update_with_using_parameters_and_a_base(client: FlaskClient, web_settings: Settings) -> None:
@@ -301,7 +300,7 @@ def test_sparql_update_refuses_load(client: FlaskClient) -> None:
 
 def test_sparql_rows_are_capped_with_a_message(loaded: Flask, web_store) -> None:  # noqa: ANN001
     from service.web import create_app
-    from service.web.sparql import TRUNCATED_HEADER, evaluator_of
+    from service.web.sparql import TRUNCATED_HEADER
 
     app = create_app(Settings(store=web_store.location, max_result_rows=5), store=web_store)
     try:
@@ -312,7 +311,7 @@ def test_sparql_rows_are_capped_with_a_message(loaded: Flask, web_store) -> None
         small = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"})
         assert len(bindings(small.data)) == 5 and TRUNCATED_HEADER not in small.headers
     finally:
-        evaluator_of(app).close()
+        app_runtime(app).close()
 
 
 def test_sparql_cors_is_open_for_reads_and_closed_for_writes(loaded: Flask) -> None:

@@ -40,7 +40,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from service import errors, model
-from service.answers import classes, load_answer
+from service.answers import NotAnAnswer, checked, classes, load_answer
 from service.code import code_fingerprint, code_on_disk, import_packages
 from service.config import Settings, without_secrets
 from service.errors import DocumentRefused, EventgraphError, UserError
@@ -100,22 +100,32 @@ class ExtractionProcess:
         self._outdated = False  # a process started and named other code: none is started again
 
     def read(self, uploads: Sequence[Upload], settings: Settings) -> list[Document]:
-        documents = self._call(("read", list(uploads)), settings, "read")
-        if not (isinstance(documents, list) and len(documents) == len(uploads)):
-            raise self._misbehaved("its answer does not hold one document per part")
-        if not all(isinstance(d, Document) and isinstance(d.id, str) and isinstance(d.text, str) for d in documents):
-            raise self._misbehaved("its answer holds something other than documents")
+        documents: list[Document] = self._call(("read", list(uploads)), settings, "read")
+        try:  # exact types all the way down, before anything here uses a value
+            checked(documents, list[Document])
+        except NotAnAnswer as exc:
+            raise self._misbehaved(f"its answer is not the documents read ({exc})") from None
+        ids = {d.id for d in documents}
+        if len(documents) != len(uploads) or len(ids) != len(documents) or not all(0 < len(i) <= 300 for i in ids):
+            raise self._misbehaved("its answer does not hold one document per part, each with an id of its own")
+        if any(len(d.text) > settings.max_document_chars for d in documents):
+            raise self._misbehaved("its answer holds a text longer than EVENTGRAPH_MAX_DOCUMENT_CHARS")
         return documents
 
     def extract(self, parts: Sequence[tuple[int, Document]], total: int, settings: Settings) -> list[Extracted]:
         from service.pipeline import mapped
 
         found = self._call(("extract", list(parts), total), settings, "extracted")
-        if not (isinstance(found, list) and len(found) == len(parts)):
-            raise self._misbehaved("its answer does not hold one extraction per document")
+        try:  # exact types all the way down, at most answers.NODES values a document
+            if type(found) is not list or len(found) != len(parts):
+                raise NotAnAnswer("not one extraction per document")
+            for extraction in found:
+                checked(extraction, Extraction)
+        except NotAnAnswer as exc:
+            raise self._misbehaved(f"its answer is not the documents' extractions ({exc})") from None
         out = []
         for (_, document), extraction in zip(parts, found, strict=True):
-            if not (isinstance(extraction, Extraction) and extraction.document.id == document.id):
+            if extraction.document.id != document.id or len(extraction.events) > 1 + len(document.text) // 10:
                 raise self._misbehaved("its answer holds something other than the documents' extractions")
             try:  # the quads are made here, from the model: the process only says what it found
                 out.append(mapped(replace(extraction, document=document), settings))
@@ -175,11 +185,11 @@ class ExtractionProcess:
                     "of them is damaged"
                 )
         answer = _answer(frame or b"")
-        if answer[0] == "ok" and len(answer) == 2:
+        if answer[0] == "ok":
             return answer[1]
         self._stop()  # after a failure the process may be in a poor state (a failed allocation): a fresh one next
-        if answer[0] == "refused" and len(answer) == 3 and isinstance(answer[2], str):
-            raise _refusals().get(str(answer[1]), DocumentRefused)(answer[2])
+        if answer[0] == "refused":
+            raise _refusals().get(answer[1], DocumentRefused)(answer[2])
         if answer[0] == "memory":
             raise DocumentRefused(
                 f"the posted documents needed more than the {self._settings.extract_memory_mb} MiB that reading "
@@ -261,11 +271,20 @@ _ALLOWED = classes(
 
 
 def _answer(frame: bytes) -> tuple[Any, ...]:
+    """("ok", what), ("refused", class name, message), ("memory",) or ("failed", reason): the frame's, of
+    exactly those types (``what`` is checked by the caller), or ("failed", why not)."""
     try:
         answer = load_answer(frame, _ALLOWED)
     except Exception as exc:  # whatever a broken or hostile answer makes the unpickler raise
         return ("failed", f"its answer could not be read: {type(exc).__name__}")
-    return answer if isinstance(answer, tuple) and answer and isinstance(answer[0], str) else ("failed", "no answer")
+    if type(answer) is not tuple or not answer or type(answer[0]) is not str:
+        return ("failed", "no answer")
+    shapes = {"ok": 2, "refused": 3, "memory": 1, "failed": 2}
+    if shapes.get(answer[0]) != len(answer) or not all(type(part) is str and len(part) <= 2000 for part in answer[2:]):
+        return ("failed", "no answer")
+    if answer[0] in ("refused", "failed") and (type(answer[1]) is not str or len(answer[1]) > 2000):
+        return ("failed", "no answer")
+    return answer
 
 
 def _refusals() -> dict[str, type[DocumentRefused]]:

@@ -26,14 +26,36 @@ def opens(marker: str) -> bytes:
     return gadget("service.sparql.results", "Head.__init__.__builtins__.get", "eval", f"open({marker!r}, 'w')")
 
 
+def memo_bomb(levels: int = 40) -> list[object]:
+    """A list that a pickle sends in a few hundred bytes and that holds 2**levels lists once walked."""
+    value: list[object] = []
+    for _ in range(levels):
+        value = [value, value]
+    return value
+
+
 def answers_with_a_gadget(conn: Connection, path: str | None, memory_mb: int, endpoints: tuple[str, ...] = ()) -> None:
     """A query worker taken over: it names the server's code, then answers every request with a
-    frame (``EG_TEST_FRAME``: W, a whole answer; H, a head; E, an error; P, a plan) whose pickle would
-    create the file ``EG_TEST_MARKER`` if the server loaded it."""
+    frame (``EG_TEST_FRAME``: W, a whole answer; H, a head; E, an error) whose payload
+    (``EG_TEST_PAYLOAD``) is a gadget that would create the file ``EG_TEST_MARKER`` if the server
+    loaded it, a head whose media type is a memo bomb (``bomb``), or an error that says it is a 200
+    (``status``)."""
+    import pickle
+
     from service.code import code_on_disk
+    from service.errors import QueryError
+    from service.sparql.results import Head
 
     conn.send_bytes(b"V" + code_on_disk().encode())
-    kind, payload = os.environ["EG_TEST_FRAME"].encode(), opens(os.environ["EG_TEST_MARKER"])
+    kind, what = os.environ["EG_TEST_FRAME"].encode(), os.environ.get("EG_TEST_PAYLOAD", "gadget")
+    if what == "bomb":
+        payload = pickle.dumps(Head(memo_bomb(), "triples"))  # type: ignore[arg-type]
+    elif what == "status":
+        error = QueryError("a refusal")
+        error.status = 200  # type: ignore[misc]
+        payload = pickle.dumps(error)
+    else:
+        payload = opens(os.environ["EG_TEST_MARKER"])
     while True:
         try:
             conn.recv_bytes()

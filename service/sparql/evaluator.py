@@ -44,6 +44,7 @@ still run in a storeless worker.
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
 import io
 import logging
@@ -58,13 +59,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 from typing import IO, Any, Protocol
 
-from service.answers import Allowed, classes, load_answer, subclasses
+from service.answers import Allowed, checked, classes, load_answer, subclasses
 from service.code import code_fingerprint, code_on_disk, import_packages
 from service.config import Settings
 from service.errors import EventgraphError, QueryError, QueryTimeout, StoreUnavailable
@@ -86,27 +87,32 @@ _HEAD, _CHUNK, _ERROR, _DONE, _PLAN, _WHOLE, _CALLS = b"H", b"C", b"E", b"F", b"
 _ANSWERS = classes([Job, Head])  # what a worker's answers and plans may name (its errors: _ERRORS)
 
 
-class _ErrorClasses(Mapping[tuple[str, str], type]):
-    """What a worker's error may name: a class of ours derived from EventgraphError, wherever it is
-    defined (its module is imported if the server has not yet: e.g. service.sparql.federation)."""
-
-    def __getitem__(self, key: tuple[str, str]) -> type:
-        module, name = key
-        if not module.startswith("service.") or not name.isidentifier():
-            raise KeyError(key)
-        found = getattr(sys.modules.get(module) or importlib.import_module(module), name, None)
-        if isinstance(found, type) and issubclass(found, EventgraphError) and found.__qualname__ == name:
-            return found
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(classes(subclasses(EventgraphError)))
-
-    def __len__(self) -> int:
-        return len(classes(subclasses(EventgraphError)))
+def _sound_error(error: Any) -> bool:
+    """Whether a worker's error is what _send_error sends, of exactly those types: (kind, message), or
+    one of our errors with its message (and a time to retry), no other attribute (e.g. no ``status``
+    of its own: a 200)."""
+    if type(error) is tuple:
+        return len(error) == 2 and all(type(part) is str and len(part) <= 100_000 for part in error)
+    if type(error) not in _error_classes().values() or not set(vars(error)) <= {"message", "retry_after"}:
+        return False
+    retry = getattr(error, "retry_after", None)
+    return (
+        type(getattr(error, "message", None)) is str
+        and len(error.message) <= 100_000
+        and (retry is None or (type(retry) is int and 0 <= retry <= 86_400))
+        and all(type(arg) is str and len(arg) <= 100_000 for arg in error.args)
+    )
 
 
-_ERRORS = _ErrorClasses()
+@functools.cache
+def _error_classes() -> dict[tuple[str, str], type]:
+    """What a worker's error may name: our classes derived from EventgraphError in the modules a
+    worker raises them from (imported here once; never a module a worker names)."""
+    for module in ("service.sparql.federation", "service.sparql.graph_store"):
+        importlib.import_module(module)
+    return classes(subclasses(EventgraphError))
+
+
 _HELLO = b"V"  # a worker's first frame: the fingerprint of the code it runs (code_fingerprint)
 _QUERY, _TASK = 0, 1  # a client's query as plain fields (its settings sent once per worker), or any other task
 WHOLE_MAX = 256 * 1024  # an answer up to this size travels as one frame (head and body): one wake-up, not three
@@ -172,6 +178,11 @@ class ParseRequest:
     media_type: str | None
     base_iri: str | None
     max_bytes: int  # the most N-Triples the body may come to
+
+
+# What a worker's plan is, by the request it planned: a job, an update's (text, lines added, calls out),
+# a Graph Store body's triples.
+_PLANS: dict[type, Any] = {QueryRequest: Job, UpdateRequest: tuple[str, int, bool], ParseRequest: bytes}
 
 
 @dataclass(frozen=True)
@@ -751,7 +762,7 @@ class WorkerPool:
         self._send(worker, task)
         frame = self._frame(worker, deadline, timeout)
         if frame[:1] == _PLAN:
-            plan = self._load(worker, frame[1:])
+            plan = self._load(worker, frame[1:], _PLANS[type(task)])
             self._release(worker)
             return plan
         error = self._error(worker, frame[1:])
@@ -814,22 +825,23 @@ class WorkerPool:
             "may use (EVENTGRAPH_QUERY_MEMORY_MB), or is too large to plan; simplify it"
         )
 
-    def _load(self, worker: _Worker, payload: bytes, allowed: Allowed = _ANSWERS) -> Any:
-        """What ``worker`` answered, naming none but the ``allowed`` classes (:mod:`service.answers`);
-        a worker whose answer names anything else is replaced and the query stopped."""
+    def _load(self, worker: _Worker, payload: bytes, hint: Any, allowed: Allowed = _ANSWERS) -> Any:
+        """What ``worker`` answered, naming none but the ``allowed`` classes and exactly of type ``hint``
+        (:mod:`service.answers`); a worker whose answer is anything else is replaced, the query stopped."""
         try:
-            return load_answer(payload, allowed)
-        except Exception:  # whatever a broken or hostile answer makes the unpickler raise
+            return checked(load_answer(payload, allowed), hint)
+        except Exception:  # whatever a broken or hostile answer makes the unpickler or the check raise
             self._replace(worker)
             raise QueryStopped("the query worker's answer could not be read; it was replaced") from None
 
     def _error(self, worker: _Worker, payload: bytes) -> EventgraphError | tuple[str, str]:
         """The error a worker sent (_send_error): one of our errors, or (kind, message)."""
-        error = self._load(worker, payload, _ERRORS)
-        if isinstance(error, EventgraphError) or (
-            isinstance(error, tuple) and len(error) == 2 and all(isinstance(part, str) for part in error)
-        ):
-            return error
+        try:
+            error = load_answer(payload, _error_classes())
+            if _sound_error(error):
+                return error  # type: ignore[no-any-return]
+        except Exception:  # whatever a broken or hostile answer makes the unpickler raise
+            pass
         self._replace(worker)
         raise QueryStopped("the query worker's answer could not be read; it was replaced")
 
@@ -848,16 +860,16 @@ class WorkerPool:
             tag, payload = frame[:1], frame[1:]
             if tag == _WHOLE:  # a small answer in one frame: head length, head, body
                 size = int.from_bytes(payload[:4], "big")
-                head = self._load(worker, payload[4 : 4 + size])
+                head = self._load(worker, payload[4 : 4 + size], Head)
                 spool.whole = payload[4 + size :]
                 self._release(worker)
                 return head
             if tag == _CALLS:  # planned, with SERVICE clauses: for a worker that may call out
-                job = self._load(worker, payload)
+                job = self._load(worker, payload, Job)
                 self._release(worker)
                 raise _CallsOut(job)
             if tag == _HEAD:
-                head = self._load(worker, payload)
+                head = self._load(worker, payload, Head)
             elif tag == _CHUNK:
                 spool.write(payload)
             else:  # done, or failed: either way the worker is free again

@@ -81,14 +81,14 @@ class ServedStore:
         finally:
             self._written()
 
-    def update(self, update: str, *, network: bool = False) -> None:
+    def update(self, update: str, *, network: bool = False, ports: Sequence[int] = ()) -> None:
         """A client's update or Graph Store write: in a process of its own, under the time and
-        memory limits, and without network unless ``network`` (an allowed SERVICE call), where the
-        store allows it (an on-disk Oxigraph store)."""
+        memory limits, and without network unless ``network`` (an allowed SERVICE call; then to
+        ``ports`` only, the allowlist's), where the store allows it (an on-disk Oxigraph store)."""
         isolated = getattr(self.inner, "update_isolated", None)
         try:
             if self.isolated and isolated is not None:
-                isolated(update, timeout=self.timeout, memory_mb=self.memory_mb, network=network)
+                isolated(update, timeout=self.timeout, memory_mb=self.memory_mb, network=network, ports=ports)
             else:
                 self.inner.update(update)
         finally:

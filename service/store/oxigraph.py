@@ -52,12 +52,16 @@ def _open(location: str, read_only: bool) -> Store:
         raise StoreUnavailable(f"cannot open the store at {location}: {exc}") from None
 
 
-def _apply_update(path: str, update: str, memory_mb: int, conn: Any, network: bool = False) -> None:
+def _apply_update(
+    path: str, update: str, memory_mb: int, conn: Any, network: bool = False, ports: tuple[int, ...] = ()
+) -> None:
     """The child of :meth:`OxigraphStore.update_isolated`: open, apply, flush, report."""
-    from service.limits import forbid_network, limit_address_space
+    from service.limits import forbid_network, limit_address_space, limit_connections
 
     if not network:
         forbid_network()
+    elif ports:  # a SERVICE call the checks allowed: to those endpoints' ports (and DNS) only
+        limit_connections(ports)
     try:
         store = Store(path)
         limit_address_space(memory_mb)
@@ -344,9 +348,12 @@ class OxigraphStore:
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from None
 
-    def update_isolated(self, update: str, *, timeout: float, memory_mb: int = 0, network: bool = False) -> None:
+    def update_isolated(
+        self, update: str, *, timeout: float, memory_mb: int = 0, network: bool = False, ports: Sequence[int] = ()
+    ) -> None:
         """Apply a client's update in a process of its own, under a time and a memory limit, with
-        no network unless ``network`` (a SERVICE call the allowlist check let through).
+        no network unless ``network`` (a SERVICE call the allowlist check let through), and then
+        TCP connections to ``ports`` only when some are given (Landlock: the allowlist's ports).
 
         The store has one writer, so this one closes its handle (once no in-process read runs), a
         child process opens the store, applies the update in one transaction, flushes and exits,
@@ -371,7 +378,9 @@ class OxigraphStore:
                 context = multiprocessing.get_context("spawn")
                 parent, child = context.Pipe(duplex=False)
                 process = context.Process(
-                    target=_apply_update, args=(self.location, update, memory_mb, child, network), daemon=True
+                    target=_apply_update,
+                    args=(self.location, update, memory_mb, child, network, tuple(ports)),
+                    daemon=True,
                 )
                 process.start()
                 child.close()

@@ -14,7 +14,7 @@ from pyoxigraph import RdfFormat
 
 from service.errors import QueryError
 from service.sparql import conneg
-from service.sparql.evaluator import Evaluator, QueryRequest, UpdateRequest
+from service.sparql.evaluator import Evaluator, QueryRequest, UpdateRequest, endpoint_ports
 from service.sparql.plan import check_length, update_error
 from service.sparql.protocol import FORM, Operation, parse_operation
 from service.sparql.rdf_output import triples_bytes
@@ -103,8 +103,9 @@ def update(op: Operation) -> Response:
     task = UpdateRequest(op, rt.query_settings, endpoint_url())
     text, added, calls_out = rt.evaluator.plan_update(task, rt.settings.query_timeout)
     rt.writing("a SPARQL update")  # the text index does not follow it: searches scan until it is rebuilt
-    try:  # by a process without network, unless the checks found SERVICE clauses (all allowed)
-        store.update(text, network=calls_out)
+    try:  # by a process without network, unless the checks found SERVICE clauses (all allowed): then to
+        # the allowlist's ports only, whatever the plan says (the worker that made it read the client's text)
+        store.update(text, network=calls_out, ports=endpoint_ports(rt.settings.service_allow))
     except QueryError as exc:
         raise update_error(exc.message, op.text, added) from None
     return Response(status=204)

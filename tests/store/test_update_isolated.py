@@ -52,6 +52,12 @@ def test_update_isolated_stops_a_heavy_update_and_changes_nothing(store: Oxigrap
     store.close()
 
 
+def calling(port: int) -> str:
+    """An update as it would run had a SERVICE to a listener on ``port`` got past the checks."""
+    where = f"{{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    return "INSERT { GRAPH <http://ex/h> { ?s ?p ?o } } WHERE " + where
+
+
 def test_update_isolated_has_no_network_unless_asked(store: OxigraphStore) -> None:
     # The update is given as it would run had a SERVICE got past the checks: the process that
     # applies it cannot connect, and nothing is written; with network=True (a SERVICE the checks
@@ -60,10 +66,7 @@ def test_update_isolated_has_no_network_unless_asked(store: OxigraphStore) -> No
 
     listener = Listener()
     try:
-        update = (
-            "INSERT { GRAPH <http://ex/h> { ?s ?p ?o } } WHERE "
-            f"{{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
-        )
+        update = calling(listener.port)
         with pytest.raises(StoreUnavailable, match="Permission denied") as failed:
             store.update_isolated(update, timeout=30)
         time.sleep(0.3)
@@ -71,6 +74,28 @@ def test_update_isolated_has_no_network_unless_asked(store: OxigraphStore) -> No
         assert count(store) == 300
         with pytest.raises(StoreUnavailable):  # the listener closes at once: the call fails, but it was made
             store.update_isolated(update, timeout=30, network=True)
+        time.sleep(0.3)
+        assert listener.connections >= 1
+        assert count(store) == 300
+    finally:
+        listener.close()
+
+
+def test_update_isolated_with_network_reaches_the_given_ports_only(store: OxigraphStore) -> None:
+    # An update the checks let call out (SERVICE on the allowlist) is applied with the allowlist's
+    # ports only: the plan comes from a worker that read the client's text, and a worker taken over
+    # could otherwise turn it into a call to any host and port (Landlock, as for eg-service).
+    from tests.security.test_isolation import Listener
+
+    listener = Listener()
+    try:
+        update = calling(listener.port)
+        with pytest.raises(StoreUnavailable, match="Permission denied"):
+            store.update_isolated(update, timeout=30, network=True, ports=(443, 53))
+        time.sleep(0.3)
+        assert listener.connections == 0
+        with pytest.raises(StoreUnavailable):  # its own port given: the call is made (the listener closes at once)
+            store.update_isolated(update, timeout=30, network=True, ports=(listener.port,))
         time.sleep(0.3)
         assert listener.connections >= 1
         assert count(store) == 300

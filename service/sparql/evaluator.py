@@ -831,19 +831,22 @@ class WorkerPool:
         try:
             return checked(load_answer(payload, allowed), hint)
         except Exception:  # whatever a broken or hostile answer makes the unpickler or the check raise
-            self._replace(worker)
-            raise QueryStopped("the query worker's answer could not be read; it was replaced") from None
+            raise self._unreadable(worker) from None
 
     def _error(self, worker: _Worker, payload: bytes) -> EventgraphError | tuple[str, str]:
         """The error a worker sent (_send_error): one of our errors, or (kind, message)."""
         try:
             error = load_answer(payload, _error_classes())
-            if _sound_error(error):
-                return error  # type: ignore[no-any-return]
         except Exception:  # whatever a broken or hostile answer makes the unpickler raise
-            pass
+            raise self._unreadable(worker) from None
+        if not _sound_error(error):
+            raise self._unreadable(worker)
+        return error  # type: ignore[no-any-return]
+
+    def _unreadable(self, worker: _Worker) -> QueryStopped:
+        """A worker whose answer is no answer is replaced; the query is stopped."""
         self._replace(worker)
-        raise QueryStopped("the query worker's answer could not be read; it was replaced")
+        return QueryStopped("the query worker's answer could not be read; it was replaced")
 
     def _raise(self, error: EventgraphError | tuple[str, str], text: str) -> None:
         if isinstance(error, EventgraphError):
